@@ -1,0 +1,54 @@
+# Tillit: `make run` for a local demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets migrate demo lock messages check-messages bench clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed assets
+
+# Third-party browser assets come from the npm registry (package-lock.json) and are copied
+# into static/vendor; they are never committed.
+static/vendor/.copied: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+	cp node_modules/axe-core/axe.min.js static/vendor/axe.min.js
+	touch $@
+
+assets: static/vendor/.copied
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo "Serving Tillit on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
+	TILLIT_DEBUG=$${TILLIT_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py
+
+lock:
+	$(PY) -m pip install -r requirements.in && $(PY) -m pip freeze > requirements.lock
+
+messages: install
+	$(PY) manage.py makemessages -l sv -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=static --ignore=bench
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles

@@ -1,0 +1,299 @@
+"""Benchmark Tillit's main pages against the large generated data set (`make bench`).
+
+Steps: migrate a separate database (bench/data/bench.sqlite3, or BENCH_DATABASE_URL), generate
+data at --scale unless that scale is already there, measure each target's SQL queries and
+in-process time with Django's test client, start gunicorn on a free loopback port, put a bounded
+load on each target, write bench/results/<UTC date>-scale<scale>[-postgresql].json and
+bench/results/latest.md, and stop gunicorn by its PID whatever happens. See bench/README.md.
+"""
+
+import argparse
+import gc
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "bench" / "data"
+RESULTS_DIR = ROOT / "bench" / "results"
+sys.path.insert(0, str(ROOT))
+
+from bench import report  # noqa: E402
+from bench.load import Target, fetch, run_load  # noqa: E402
+
+BUDGET_MS = 200
+BUDGET_TARGETS = ("systems", "api_systems")
+
+
+def _database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{DATA_DIR / 'bench.sqlite3'}"
+
+
+def _configure_environment() -> dict:
+    """The environment shared by this process (data, query counts) and gunicorn."""
+    env = {
+        "DATABASE_URL": _database_url(),
+        "DJANGO_SETTINGS_MODULE": "tillit.settings",
+        "TILLIT_DEBUG": "0",
+        "TILLIT_LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    return {**os.environ, **env}
+
+
+def _ensure_postgres_database(url: str) -> None:
+    """Create the benchmark database on first use (PostgreSQL only)."""
+    import dj_database_url
+    import psycopg
+
+    cfg = dj_database_url.parse(url)
+    admin = psycopg.connect(host=cfg["HOST"], port=cfg["PORT"] or 5432, user=cfg["USER"],
+                            password=cfg["PASSWORD"] or None, dbname="postgres", autocommit=True)
+    with admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone():
+            admin.execute(f'CREATE DATABASE "{cfg["NAME"]}"')
+
+
+def _prepare_data(scale: float, seed: int) -> None:
+    from django.core.management import call_command
+
+    from demo.generated import Plan, generated_organisations
+    from inventory.models import System
+
+    call_command("migrate", verbosity=0, interactive=False)
+    present = System.objects.filter(organisation__in=generated_organisations()).count()
+    if present == Plan(scale).systems:
+        print(f"Generated data at scale {scale:g} already present ({present} systems).")
+        return
+    print(f"Generating data at scale {scale:g} …", flush=True)
+    call_command("generate_data", scale=scale, seed=seed, replace=present > 0)
+
+
+def _bench_user():
+    from accounts.models import User
+    from demo.generated import email, slug
+
+    return User.objects.get(email=email("coordinator", slug(1)))
+
+
+def _session_cookie(user) -> str:
+    """A signed-in session stored directly in the database, as a login would leave it."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
+    from django.core.paginator import Paginator
+    from django.db.models import Count
+
+    from core.tenancy import tenant_for
+    from inventory import selectors
+    from inventory.models import System
+
+    tenant = tenant_for(user, None)
+    deep_filters = selectors.SystemFilters(lifecycle="operation", sort="-name")
+    deep_page = Paginator(selectors.system_list(tenant=tenant, filters=deep_filters), 50).num_pages
+    # The system with the most dependencies: the heaviest detail page of the organisation.
+    system = (tenant.scope(System).filter(organisation_id=tenant.organisation.pk)
+              .annotate(links=Count("dependencies", distinct=True) + Count("dependents", distinct=True))
+              .order_by("-links", "name").first())
+    page = {"Cookie": cookie}
+    api = {"Authorization": f"Bearer {api_token}"}
+    targets = [
+        Target("health", "Trivial view (/health/)", "/health/"),
+        Target("systems", "Systems list, page 1", "/systems/", page),
+        Target("systems_deep", f"Systems list, filtered and sorted, page {deep_page} (last)",
+               f"/systems/?lifecycle=operation&sort=-name&page={deep_page}", page),
+        Target("system_detail", "System detail (most dependencies)", f"/systems/{system.pk}/", page),
+        Target("home", "Start page", "/", page),
+        Target("api_systems", "API systems list, page 1", "/api/systems", api),
+        Target("api_systems_deep", f"API systems list, filtered and sorted, page {deep_page}",
+               f"/api/systems?lifecycle=operation&sort=-name&page={deep_page}", api),
+    ]
+    visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
+    context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
+               "system_detail_id": system.pk}
+    return targets, context
+
+
+def _in_process(targets: list[Target], user, runs: int = 5) -> dict:
+    """SQL queries and server time of each target through Django's test client (no network)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(user)
+    figures = {}
+    for target in targets:
+        headers = {k: v for k, v in target.headers.items() if k != "Cookie"}
+        client.get(target.path, headers=headers)  # warm caches and connections
+        times, cpu = [], []
+        for _ in range(runs):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            response = client.get(target.path, headers=headers)
+            times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+        if response.status_code != target.expected_status:
+            raise RuntimeError(f"{target.path} answered {response.status_code} in process")
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(target.path, headers=headers)
+        # CPU time is what the request costs this process whatever else runs on the machine;
+        # on PostgreSQL the database's own work is not in it.
+        figures[target.key] = {"server_ms": statistics.median(times), "server_cpu_ms": statistics.median(cpu),
+                               "queries": len(ctx.captured_queries)}
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_gunicorn(env: dict, port: int, workers: int, log_path: Path) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"), "tillit.wsgi", "-c", str(ROOT / "gunicorn.conf.py"),
+        "-w", str(workers), "--threads", "1", "-b", f"127.0.0.1:{port}",
+        # Recycling workers mid-run would put their start-up into the figures.
+        "--max-requests", "0",
+    ]
+    log = log_path.open("w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _wait_until_up(proc: subprocess.Popen, port: int, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    health = Target("health", "", "/health/")
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}; see {DATA_DIR / 'gunicorn.log'}")
+        try:
+            if fetch(port, health, timeout=2)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within a minute")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """TERM to the gunicorn master by its PID (it stops its workers), KILL if it lingers."""
+    if proc.poll() is not None:
+        return
+    os.kill(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
+def _check_responses(port: int, targets: list[Target]) -> None:
+    for target in targets:
+        status, body = fetch(port, target)
+        if status != target.expected_status:
+            raise RuntimeError(f"{target.path} answered {status} through gunicorn: {body[:300]!r}")
+        if target.key != "health" and b"gen-org-01" not in body and b"Genererad kommun 01" not in body:
+            raise RuntimeError(f"{target.path} did not show the benchmark organisation; not signed in?")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load duration per target")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="upper bound of requests per target")
+    parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="change the priority of the benchmark and its server (negative needs root)")
+    parser.add_argument("--only", default="", help="comma-separated target keys (the trivial view always runs)")
+    args = parser.parse_args()
+
+    if args.nice:
+        # gunicorn inherits the priority; on a shared machine a negative value keeps other
+        # people's jobs from deciding the figures.
+        os.nice(args.nice)
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    env = _configure_environment()
+    if env["DATABASE_URL"].startswith("postgres"):
+        _ensure_postgres_database(env["DATABASE_URL"])
+
+    import django
+
+    # WhiteNoise warns that collectstatic has not run; the benchmark fetches no static files.
+    warnings.filterwarnings("ignore", message="No directory at")
+    django.setup()
+    from django.db import connection
+
+    from accounts.models import ApiToken
+
+    _prepare_data(args.scale, args.seed)
+    user = _bench_user()
+    token, raw_token = ApiToken.issue(user=user, name="benchmark")
+    targets, context = _targets(user, _session_cookie(user), raw_token)
+    if args.only:
+        targets = [t for t in targets if t.key == "health" or t.key in args.only.split(",")]
+    print("Measuring queries and in-process time …", flush=True)
+    gc.freeze()  # as gunicorn.conf.py does in each worker
+    in_process = _in_process(targets, user)
+    connection.close()
+
+    # A TERM from outside (e.g. a CI timeout) must still reach the finally below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Other processes on the machine skew the figures; the load average is kept with them.
+    load_before = list(os.getloadavg())
+    port = _free_port()
+    proc = _start_gunicorn(env, port, args.workers, DATA_DIR / "gunicorn.log")
+    results = []
+    try:
+        _wait_until_up(proc, port)
+        _check_responses(port, targets)
+        for target in targets:
+            for _ in range(10):  # warm-up: both workers load templates and open connections
+                fetch(port, target)
+            load = run_load(port, target, threads=args.threads, seconds=args.seconds, max_requests=args.max_requests)
+            results.append((target, load))
+            print(f"  {target.label:60} {load.rps:7.1f} req/s  median {load.median_ms:7.1f} ms  "
+                  f"p95 {load.p95_ms:7.1f} ms  errors {load.errors}", flush=True)
+    finally:
+        _stop(proc)
+        token.revoked_at = datetime.now(timezone.utc)
+        token.save()
+
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    run = report.build(
+        results, in_process, context=context, scale=args.scale, engine=engine,
+        setup={"gunicorn_workers": args.workers, "gunicorn_threads": 1, "client_threads": args.threads,
+               "seconds_per_target": args.seconds, "max_requests_per_target": args.max_requests,
+               "cpus": os.cpu_count(), "nice": os.getpriority(os.PRIO_PROCESS, 0), "load_average_before": load_before, "load_average_after": list(os.getloadavg()),
+               "python": platform.python_version(), "platform": platform.platform()},
+        budget_ms=BUDGET_MS, budget_targets=BUDGET_TARGETS,
+    )
+    path = report.write(run, RESULTS_DIR)
+    print(f"Wrote {path.relative_to(ROOT)} and bench/results/latest.md")
+    return 0 if run["budget"]["met"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

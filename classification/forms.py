@@ -1,0 +1,131 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from classification.models import ClassificationSettings, SupplierQuestion
+from classification.questionnaire import CHOICE, MULTI, QUESTIONS, YES_NO
+from classification.schemes import ASPECT_LABELS, SCHEMES
+from classification.selectors import QUESTION_VIEWS, STATUS_FILTERS
+
+NOT_ANSWERED = ("", _("Not answered yet"))
+
+
+class QuestionnaireForm(forms.Form):
+    """Every question with its reasoning, the optional overrides and the responsible person.
+
+    All fields are optional: a half-way save keeps what has been answered so far.
+    """
+
+    responsible = forms.ModelChoiceField(label=_("Responsible"), queryset=None, required=False,
+                                         help_text=_("Reminded when the classification is due for review."))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, scheme: str, users, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scheme = SCHEMES[scheme]
+        self.fields["responsible"].queryset = users
+        for q in QUESTIONS:
+            if q.kind == YES_NO:
+                field = forms.ChoiceField(choices=[NOT_ANSWERED, ("yes", _("Yes")), ("no", _("No"))],
+                                          widget=forms.RadioSelect)
+            elif q.kind == CHOICE:
+                field = forms.ChoiceField(choices=[NOT_ANSWERED, *q.options], widget=forms.RadioSelect)
+            else:
+                field = forms.MultipleChoiceField(choices=q.options, widget=forms.CheckboxSelectMultiple)
+            field.required = False
+            field.label = q.text
+            field.help_text = q.help
+            self.fields[f"q_{q.id}"] = field
+            self.fields[f"r_{q.id}"] = forms.CharField(
+                label=_("Reasoning"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        levels = [("", _("As the answers give"))] + [(str(n), f"{n} {label}") for n, label in self.scheme.levels]
+        for aspect in self.scheme.aspects:
+            self.fields[f"override_{aspect}"] = forms.TypedChoiceField(
+                label=ASPECT_LABELS[aspect], choices=levels, coerce=int, empty_value=None, required=False)
+            self.fields[f"justification_{aspect}"] = forms.CharField(
+                label=_("Justification"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    @staticmethod
+    def initial_for(classification) -> dict:
+        """The form's initial values from a saved classification."""
+        initial = {"responsible": classification.responsible_id, "version": classification.version}
+        for q in QUESTIONS:
+            value = classification.answers.get(q.id)
+            if q.kind == YES_NO and value is not None:
+                value = "yes" if value else "no"
+            initial[f"q_{q.id}"] = value
+            initial[f"r_{q.id}"] = classification.reasoning.get(q.id, "")
+        for aspect, override in classification.overrides.items():
+            initial[f"override_{aspect}"] = override["level"]
+            initial[f"justification_{aspect}"] = override["justification"]
+        return initial
+
+    def answers(self) -> dict:
+        result = {}
+        for q in QUESTIONS:
+            value = self.cleaned_data.get(f"q_{q.id}")
+            if q.kind == YES_NO:
+                value = {"yes": True, "no": False}.get(value)
+            result[q.id] = value or (False if value is False else None)
+        return result
+
+    def reasoning(self) -> dict:
+        return {q.id: self.cleaned_data.get(f"r_{q.id}", "") for q in QUESTIONS}
+
+    def overrides(self) -> dict:
+        return {
+            aspect: {"level": self.cleaned_data.get(f"override_{aspect}"),
+                     "justification": self.cleaned_data.get(f"justification_{aspect}", "")}
+            for aspect in self.scheme.aspects
+        }
+
+    def questions(self) -> list[dict]:
+        """The questions grouped by section, each with its answer and reasoning fields."""
+        sections: list[dict] = []
+        for q in QUESTIONS:
+            if not sections or sections[-1]["title"] != q.section:
+                sections.append({"title": q.section, "questions": []})
+            sections[-1]["questions"].append({"question": q, "answer": self[f"q_{q.id}"], "reasoning": self[f"r_{q.id}"],
+                                              "multi": q.kind == MULTI})
+        return sections
+
+    def override_rows(self) -> list[dict]:
+        return [{"aspect": a, "level": self[f"override_{a}"], "justification": self[f"justification_{a}"]}
+                for a in self.scheme.aspects]
+
+
+class ClassificationFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False,
+        choices=list(zip(STATUS_FILTERS, [_("All"), _("Not classified"), _("Draft"), _("For review"), _("Approved")])),
+    )
+    stale = forms.BooleanField(label=_("Only those past their review date"), required=False)
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = ClassificationSettings
+        fields = ["scheme", "review_months"]
+        help_texts = {"review_months": _("Approved classifications are due for review this many months later.")}
+
+
+class SupplierQuestionForm(forms.ModelForm):
+    class Meta:
+        model = SupplierQuestion
+        fields = ["supplier", "question", "due_date"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 3}), "due_date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, suppliers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("The supplier's answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class QuestionFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("Show"), required=False,
+        choices=list(zip(QUESTION_VIEWS, [_("Open"), _("Overdue"), _("Answered"), _("All")])),
+    )

@@ -1,0 +1,93 @@
+"""Classifications for the generated benchmark data set (demo.generated, `manage.py generate_data`).
+
+Every generated information type gets a classification: answers from the demo profiles (or
+the extra ones below for the names only the generator uses), levels from the rules. About 70 %
+are approved with review dates from three months ago to a year ahead (so some are stale), 10 %
+wait for approval and 20 % are drafts. Rows are bulk-inserted with one audit entry each.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from classification import rules, services
+from classification.demo import PROFILES, UNKNOWN_IN_DRAFT
+from classification.demo import answers_of
+from classification.models import Classification, ClassificationStatus
+from classification.schemes import Scheme
+from inventory.models import InformationType
+from organisations.models import Membership
+from organisations.roles import Role
+from trail.capture import bulk_entries
+
+BATCH = 1000
+N, M, SIG, SER = "none", "moderate", "significant", "serious"
+
+# Answers for the information types only the generator has (demo.generated.INFOTYPE_NAMES).
+EXTRA_PROFILES: dict[str, dict] = {
+    "Personalakter": answers_of(True, True, False, True, ["other"], N, M, M, SIG, "week", SIG, SIG),
+    "Fakturor": answers_of(False, False, False, False, ["31"], N, M, SER, M, "week", SER, SIG),
+    "Avtal": answers_of(False, False, False, False, ["19"], N, M, SIG, M, "week", SIG, M),
+    "Bokningar": answers_of(True, False, False, False, ["none"], N, M, N, N, "day", M, M),
+    "Larmuppgifter": answers_of(True, True, False, True, ["25", "26"], SER, SER, N, SIG, "less_than_hour", SER, SIG),
+    "Kartdata": answers_of(False, False, False, False, ["none"], M, M, N, N, "day", SIG, M),
+    "Skolskjutsuppgifter": answers_of(True, False, False, True, ["21"], M, SIG, N, SIG, "hours", SIG, M),
+    "Kostuppgifter": answers_of(True, True, False, False, ["23"], SIG, M, N, M, "day", SIG, M),
+    "Biblioteksregister": answers_of(True, False, False, True, ["other"], N, M, N, SIG, "week", M, M),
+    "Fastighetsuppgifter": answers_of(False, False, False, False, ["18"], N, M, M, M, "week", M, M),
+    "Passeruppgifter": answers_of(True, False, False, False, ["18"], M, SIG, N, M, "hours", SIG, SER),
+    "Telefonilistor": answers_of(True, False, False, False, ["21"], N, M, N, M, "day", M, N),
+    "Mätdata": answers_of(False, False, False, False, ["none"], M, M, M, N, "day", SIG, M),
+    "Statistik": answers_of(False, False, False, False, ["none"], N, N, N, N, "more_than_week", M, N),
+    "Protokoll": answers_of(False, False, False, False, ["none"], N, M, N, M, "week", SIG, M),
+    "Medborgardialog": answers_of(True, False, False, False, ["none"], N, M, N, M, "week", M, M),
+}
+
+
+def _answers_for(name: str) -> dict:
+    if name in PROFILES:
+        return dict(PROFILES[name][0])
+    return dict(EXTRA_PROFILES.get(name, EXTRA_PROFILES["Statistik"]))
+
+
+def generate(*, organisations, rng, scale) -> dict[str, int]:
+    """Bulk-create a classification for every information type of the generated organisations."""
+    org_ids = [o.pk for o in organisations]
+    owners = dict(Membership.objects.filter(organisation_id__in=org_ids, role=Role.SYSTEM_OWNER)
+                  .values_list("organisation_id", "user_id"))
+    today = timezone.localdate()
+    now = timezone.now()
+    batch: list[Classification] = []
+    made = 0
+    infotypes = InformationType.objects.filter(organisation_id__in=org_ids, classification__isnull=True)
+    for info in infotypes.order_by("organisation_id", "name").only("pk", "organisation_id", "name").iterator():
+        batch.append(_classification(info, rng, today, now, owners.get(info.organisation_id)))
+        if len(batch) >= BATCH:
+            made += _insert(batch)
+            batch = []
+    made += _insert(batch)
+    return {Classification._meta.label: made}
+
+
+def _classification(info, rng, today, now, owner_id) -> Classification:
+    answers = _answers_for(info.name)
+    status = rng.choices(["approved", "review", "draft"], weights=[70, 10, 20])[0]
+    if status == "draft":
+        answers = {q: v for q, v in answers.items() if q not in UNKNOWN_IN_DRAFT}
+    c = Classification(organisation_id=info.organisation_id, information_type_id=info.pk, scheme=Scheme.KLASSA,
+                       status=status, answers=answers, computed=rules.evaluate(answers, Scheme.KLASSA),
+                       responsible_id=owner_id)
+    services.apply_levels(c)
+    if status == ClassificationStatus.APPROVED:
+        c.review_date = today + datetime.timedelta(days=rng.randint(-90, 365))
+        c.approved_by_id = owner_id
+        c.approved_at = now - datetime.timedelta(days=(today + datetime.timedelta(days=365) - c.review_date).days)
+    return c
+
+
+def _insert(objs: list[Classification]) -> int:
+    if not objs:
+        return 0
+    Classification.objects.bulk_create(objs, batch_size=BATCH)
+    bulk_entries(objs)
+    return len(objs)

@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from classification.schemes import Scheme, tuple_label
+from core.models import TenantModel
+from organisations.roles import Perm
+
+
+class ClassificationSettings(TenantModel):
+    """An organisation's classification model and review interval (designed in MSB LIS step 2)."""
+
+    edit_perm = Perm.RISK_CONFIGURE
+    scheme = models.CharField(_("classification model"), max_length=20, choices=Scheme.choices, default=Scheme.KLASSA)
+    review_months = models.PositiveSmallIntegerField(_("review interval in months"), default=12)
+
+    class Meta:
+        verbose_name = _("classification settings")
+        verbose_name_plural = _("classification settings")
+        constraints = [models.UniqueConstraint(fields=["organisation"], name="classification_settings_one_per_org")]
+
+    def __str__(self) -> str:
+        return str(self.get_scheme_display())
+
+
+class ClassificationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("For review")
+    APPROVED = "approved", _("Approved")
+
+
+class Classification(TenantModel):
+    """The classification of one information type: a consequence level per aspect, with the
+    questionnaire answers and reasoning that led to it (performed in MSB LIS step 3).
+    """
+
+    edit_perm = Perm.CLASSIFY
+    information_type = models.OneToOneField(
+        "inventory.InformationType", on_delete=models.CASCADE, related_name="classification",
+        verbose_name=_("information type"),
+    )
+    scheme = models.CharField(_("classification model"), max_length=20, choices=Scheme.choices, default=Scheme.KLASSA)
+    status = models.CharField(_("status"), max_length=20, choices=ClassificationStatus.choices,
+                              default=ClassificationStatus.DRAFT)
+    # The levels in force (after any justified override); None until decided.
+    confidentiality = models.PositiveSmallIntegerField(_("confidentiality"), null=True, blank=True)
+    integrity = models.PositiveSmallIntegerField(_("integrity"), null=True, blank=True)
+    availability = models.PositiveSmallIntegerField(_("availability"), null=True, blank=True)
+    traceability = models.PositiveSmallIntegerField(_("traceability"), null=True, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    reasoning = models.JSONField(_("reasoning"), default=dict, blank=True)
+    # What the rules gave (classification.rules.evaluate): {"levels": {"K": 3, …}, "fired":
+    # [{"rule": "osl_strong_secrecy", "levels": {"K": 3}}, …], "protection_analysis": false}.
+    computed = models.JSONField(_("levels from the rules"), default=dict, blank=True)
+    # Levels set by hand, each with its written justification: {"T": {"level": 3, "justification": "…"}}.
+    overrides = models.JSONField(_("overrides"), default=dict, blank=True)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("responsible"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    review_date = models.DateField(_("review date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("classification")
+        verbose_name_plural = _("classifications")
+        indexes = [
+            models.Index(fields=["organisation", "status"], name="classification_org_status_idx"),
+            models.Index(fields=["organisation", "review_date"], name="classification_review_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.information_type.name} {self.tuple_label}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("classification:detail", args=[self.pk])
+
+    @property
+    def levels(self) -> dict[str, int | None]:
+        return {"K": self.confidentiality, "R": self.integrity, "T": self.availability, "S": self.traceability}
+
+    @property
+    def tuple_label(self) -> str:
+        return tuple_label(self.levels, self.scheme)
+
+    @property
+    def computed_levels(self) -> dict[str, int | None]:
+        return (self.computed or {}).get("levels", {})
+
+    def is_stale(self, today) -> bool:
+        """Approved, but its review date has passed."""
+        return self.status == ClassificationStatus.APPROVED and self.review_date is not None and self.review_date < today
+
+
+class SupplierQuestion(TenantModel):
+    """A question to a supplier that the classification waits for (e.g. how long logs are kept).
+
+    Open until answered; overdue when its due date has passed. Open questions block the
+    classification from being submitted or approved.
+    """
+
+    edit_perm = Perm.CLASSIFY
+    classification = models.ForeignKey(Classification, on_delete=models.CASCADE, related_name="supplier_questions",
+                                       verbose_name=_("classification"))
+    supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="classification_questions",
+                                 verbose_name=_("supplier"))
+    question = models.TextField(_("question"))
+    asked_on = models.DateField(_("asked on"))
+    due_date = models.DateField(_("answer due"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("question to a supplier")
+        verbose_name_plural = _("questions to suppliers")
+        indexes = [models.Index(fields=["organisation", "answered_on", "due_date"], name="supplier_question_open_idx")]
+
+    def __str__(self) -> str:
+        return self.question[:80]
+
+    def get_absolute_url(self) -> str:
+        return reverse("classification:detail", args=[self.classification_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_on is None
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < today

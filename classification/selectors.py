@@ -1,0 +1,137 @@
+"""Read-side queries of classification, and the protection need of systems.
+
+Protection need: a system's need is the highest level of any information type it handles (PRODUCT.md C2).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
+from classification.schemes import ASPECT_FIELDS
+from core.tenancy import Tenant
+from inventory.models import InformationType
+
+NEED_ANNOTATIONS = {f"need_{aspect.lower()}": field for aspect, field in ASPECT_FIELDS.items()}
+
+STATUS_FILTERS = ("", "unclassified", "draft", "review", "approved")
+QUESTION_VIEWS = ("open", "overdue", "answered", "all")
+
+
+def _highest(field: str) -> Subquery:
+    # The highest level among the classifications of the outer system's information types:
+    # ordered descending with NULLs last (SQLite and PostgreSQL differ by default), first row.
+    return Subquery(
+        Classification.objects.filter(information_type__systems=OuterRef("pk"))
+        .order_by(F(field).desc(nulls_last=True)).values(field)[:1]
+    )
+
+
+def annotate_protection_need(systems: QuerySet) -> QuerySet:
+    """Add need_k, need_r, need_t, need_s to each system, in the same query.
+
+    Correlated subqueries rather than a GROUP BY over the joined classifications: the database
+    evaluates them for the rows of the page only, and a paginator's COUNT leaves them out.
+    """
+    return systems.annotate(**{name: _highest(field) for name, field in NEED_ANNOTATIONS.items()})
+
+
+def protection_need(system) -> dict[str, int | None]:
+    """{"K": 3, "R": 2, "T": 2, "S": 1} for one system (None where nothing is classified)."""
+    row = Classification.objects.filter(information_type__systems=system).aggregate(
+        **{aspect: Max(field) for aspect, field in ASPECT_FIELDS.items()})
+    return {aspect: row[aspect] for aspect in ASPECT_FIELDS}
+
+
+def need_of(system) -> dict[str, int | None]:
+    """The need of a system annotated by annotate_protection_need, as {"K": …}."""
+    return {aspect: getattr(system, f"need_{aspect.lower()}", None) for aspect in ASPECT_FIELDS}
+
+
+def need_label(need: dict) -> str:
+    """'3-2-2-1' for {"K": 3, "R": 2, "T": 2, "S": 1}; S is left out where nothing sets it (the
+    MSB model has no traceability), and '–' when nothing is classified."""
+    values = [need.get(a) for a in ("K", "R", "T", "S")]
+    if all(v is None for v in values):
+        return "–"
+    if values[3] is None:
+        values = values[:3]
+    return "-".join("–" if v is None else str(v) for v in values)
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def classification_settings(*, tenant: Tenant):
+    """The organisation's settings, or the defaults (unsaved: reading never writes)."""
+    found = tenant.scope(ClassificationSettings).first()
+    return found or ClassificationSettings(organisation=tenant.organisation)
+
+
+@dataclass(frozen=True)
+class ClassificationFilters:
+    status: str = ""  # one of STATUS_FILTERS
+    stale: bool = False
+    q: str = ""
+
+
+def information_type_rows(*, tenant: Tenant, filters: ClassificationFilters) -> QuerySet:
+    """The organisation's information types with their classification (if any), for the list page.
+
+    `waiting` tells whether an open question to a supplier blocks the classification.
+    """
+    open_questions = SupplierQuestion.objects.filter(classification__information_type=OuterRef("pk"),
+                                                     answered_on__isnull=True)
+    qs = (tenant.scope(InformationType).select_related("classification", "classification__responsible")
+          .annotate(waiting=Exists(open_questions)))
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q)
+    if filters.status == "unclassified":
+        qs = qs.filter(classification__isnull=True)
+    elif filters.status in ClassificationStatus.values:
+        qs = qs.filter(classification__status=filters.status)
+    if filters.stale:
+        qs = qs.filter(Q(classification__status=ClassificationStatus.APPROVED) & Q(classification__review_date__lt=today()))
+    return qs.order_by("name", "pk")
+
+
+def classification_list(*, tenant: Tenant, filters: ClassificationFilters) -> QuerySet:
+    """Classifications (not unclassified information types), for the API."""
+    qs = tenant.scope(Classification).select_related("information_type", "responsible", "approved_by")
+    if filters.q:
+        qs = qs.filter(information_type__name__icontains=filters.q)
+    if filters.status in ClassificationStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.stale:
+        qs = qs.filter(status=ClassificationStatus.APPROVED, review_date__lt=today())
+    return qs.order_by("information_type__name", "pk")
+
+
+def classification_detail(*, tenant: Tenant, pk):
+    """One classification with what its page shows preloaded."""
+    qs = Classification.objects.select_related("information_type", "responsible", "approved_by")
+    return tenant.get(Classification, pk, queryset=qs)
+
+
+def classification_for(*, tenant: Tenant, information_type):
+    """The classification of an information type, or None."""
+    return (tenant.scope(Classification).select_related("information_type", "responsible", "approved_by")
+            .filter(information_type=information_type).first())
+
+
+def supplier_questions(*, tenant: Tenant, view: str = "open", classification=None) -> QuerySet:
+    """Questions to suppliers: open, overdue, answered or all; optionally of one classification."""
+    qs = tenant.scope(SupplierQuestion).select_related("supplier", "classification__information_type")
+    if classification is not None:
+        qs = qs.filter(classification=classification)
+    if view == "open":
+        qs = qs.filter(answered_on__isnull=True)
+    elif view == "overdue":
+        qs = qs.filter(answered_on__isnull=True, due_date__lt=today())
+    elif view == "answered":
+        qs = qs.filter(answered_on__isnull=False)
+    # Open ones first, soonest due first; NULL placement is explicit as SQLite and PostgreSQL differ.
+    return qs.order_by(F("answered_on").asc(nulls_first=True), F("due_date").asc(nulls_last=True), "pk")

@@ -1,0 +1,24 @@
+from django import template
+
+from classification.schemes import ASPECT_LABELS
+from classification.selectors import need_label, need_of
+
+register = template.Library()
+
+
+@register.filter
+def protection_need(system) -> str:
+    """The tuple of a system annotated by classification.selectors.annotate_protection_need."""
+    return need_label(need_of(system))
+
+
+@register.filter
+def need_tuple(need: dict) -> str:
+    """The tuple of a need dict from classification.selectors.protection_need."""
+    return need_label(need)
+
+
+@register.simple_tag
+def aspect_rows(need: dict) -> list[tuple[str, str, int | None]]:
+    """(key, label, level) per aspect with a level, for the system page."""
+    return [(a, ASPECT_LABELS[a], need.get(a)) for a in ("K", "R", "T", "S") if need.get(a) is not None]

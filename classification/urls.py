@@ -1,0 +1,18 @@
+from django.urls import path
+
+from classification import views
+
+app_name = "classification"
+urlpatterns = [
+    path("", views.classification_list, name="list"),
+    path("settings/", views.settings_view, name="settings"),
+    path("questions/", views.question_list, name="questions"),
+    path("questions/<int:pk>/answer/", views.question_answer, name="question_answer"),
+    path("information-types/<int:pk>/", views.classify, name="classify"),
+    path("information-types/<int:pk>/preview/", views.preview, name="preview"),
+    path("<int:pk>/", views.classification_detail, name="detail"),
+    path("<int:pk>/submit/", views.submit, name="submit"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/questions/", views.question_create, name="question_create"),
+]

@@ -1,0 +1,45 @@
+"""ISO 3166-1 alpha-2 country codes with names in the active language (from pycountry)."""
+
+import gettext
+from functools import lru_cache
+
+import pycountry
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+CODES = frozenset(c.alpha_2 for c in pycountry.countries)
+# EU and EEA member states: transfers among them need no chapter V basis (GDPR art. 44).
+EEA = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE IS LI NO".split()
+)
+
+
+@lru_cache(maxsize=4)
+def _names(language: str) -> dict[str, str]:
+    try:
+        trans = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        translate = trans.gettext
+    except OSError:
+        translate = str
+    return {c.alpha_2: translate(c.name) for c in pycountry.countries}
+
+
+def country_name(code: str) -> str:
+    return _names((get_language() or "sv")[:2]).get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    names = _names((get_language() or "sv")[:2])
+    return sorted(names.items(), key=lambda item: item[1])
+
+
+def parse_country_codes(text: str) -> list[str]:
+    """'se, IE' → ['IE', 'SE']; raises ValidationError naming unknown codes."""
+    codes = sorted({part.strip().upper() for part in text.replace(";", ",").split(",") if part.strip()})
+    unknown = [c for c in codes if c not in CODES]
+    if unknown:
+        raise ValidationError(
+            _("Unknown country code: %(codes)s. Use ISO 3166 codes such as SE, IE or US.") % {"codes": ", ".join(unknown)}
+        )
+    return codes

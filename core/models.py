@@ -1,0 +1,69 @@
+"""Base classes for records that belong to an organisation (a tenant)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from organisations.roles import Perm
+from trail.models import AuditedModel
+
+
+class TenantQuerySet(models.QuerySet):
+    """Querysets of tenant records. Scoping happens in core.tenancy, nowhere else."""
+
+    def update(self, **kwargs):
+        # A queryset update would bypass the audit trail; write through save() instead.
+        raise TypeError(f"{self.model.__name__}: use save() so that the change is audited.")
+
+
+class TenantModel(AuditedModel):
+    """A record owned by one organisation.
+
+    `edit_perm` names the permission (organisations.roles.Perm) a role needs to create,
+    change or delete records of this kind.
+    """
+
+    edit_perm: str = Perm.VIEW  # overridden by every concrete model
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    TRAIL_IGNORED_FIELDS = frozenset({"updated_at"})
+
+    class Meta:
+        abstract = True
+
+
+class SharedTenantModel(TenantModel):
+    """A tenant record that its organisation can share with other organisations (read-only).
+
+    The sharing is stored on the record, so both sides can see it.
+    """
+
+    shared_with = models.ManyToManyField(
+        "organisations.Organisation",
+        blank=True,
+        related_name="%(app_label)s_%(class)s_shared",
+        verbose_name=_("shared with"),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class CatalogueTenantModel(TenantModel):
+    """A record that is either part of Tillit's shared catalogue (no organisation) or an
+    organisation's own addition. Everyone reads the catalogue; only the owner edits its own
+    additions; the catalogue itself is loaded by commands, never edited in the app.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,140 @@
+"""The one tenancy mechanism: every read and write of tenant records goes through here.
+
+A `Tenant` is the acting user in their active organisation (a Membership). Pages get it
+from core.middleware, the API from its token authentication; both then call
+`tenant.scope(Model)`, `tenant.get(Model, pk)` and `tenant.require(perm)`. No view or
+endpoint filters by organisation itself.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from core.models import CatalogueTenantModel, SharedTenantModel, TenantModel
+from organisations.models import Membership, Organisation
+from organisations.roles import SHARED_ONLY_ROLES, has_perm
+
+
+def _shared_with(model: type[SharedTenantModel], organisation_id: int) -> Exists:
+    field = model._meta.get_field("shared_with")
+    through = field.remote_field.through
+    return Exists(
+        through.objects.filter(
+            **{field.m2m_field_name(): OuterRef("pk"), field.m2m_reverse_field_name(): organisation_id}
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Tenant:
+    """The acting user's view of the data: their membership in the active organisation."""
+
+    membership: Membership
+
+    @property
+    def user(self):
+        return self.membership.user
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.membership.organisation
+
+    @property
+    def role(self) -> str:
+        return self.membership.role
+
+    def can(self, perm: str) -> bool:
+        return has_perm(self.role, perm)
+
+    def require(self, perm: str) -> None:
+        if not self.can(perm):
+            raise PermissionDenied
+
+    def can_edit(self, model: type[TenantModel]) -> bool:
+        return self.role not in SHARED_ONLY_ROLES and self.can(model.edit_perm)
+
+    def scope(self, model: type[TenantModel]) -> QuerySet:
+        """Records of `model` this tenant may read: its own, plus those shared with it."""
+        if not self.can("view"):
+            return model.objects.none()
+        org_id = self.membership.organisation_id
+        own = Q(organisation_id=org_id)
+        if issubclass(model, SharedTenantModel):
+            shared = _shared_with(model, org_id)
+            if self.role in SHARED_ONLY_ROLES:
+                return model.objects.filter(shared)
+            return model.objects.filter(own | shared)
+        if issubclass(model, CatalogueTenantModel):
+            # The shared catalogue is public to every member; additions stay the organisation's,
+            # and like its other internal records they are hidden from supplier-role users.
+            catalogue = Q(organisation__isnull=True)
+            return model.objects.filter(catalogue if self.role in SHARED_ONLY_ROLES else catalogue | own)
+        if self.role in SHARED_ONLY_ROLES:
+            return model.objects.none()
+        return model.objects.filter(own)
+
+    def editable(self, model: type[TenantModel]) -> QuerySet:
+        """Records of `model` this tenant may change: only its own organisation's."""
+        if not self.can_edit(model):
+            return model.objects.none()
+        return model.objects.filter(organisation_id=self.membership.organisation_id)
+
+    def get(self, model: type[TenantModel], pk, *, write: bool = False, queryset: QuerySet | None = None):
+        """One record by primary key, or Http404 when it is not visible (or not writable)."""
+        if write and not self.can_edit(model):
+            raise PermissionDenied
+        base = self.editable(model) if write else self.scope(model)
+        if queryset is not None:
+            base = queryset & base
+        try:
+            return base.get(pk=pk)
+        except (model.DoesNotExist, ValueError, TypeError, OverflowError):
+            raise Http404
+
+    def new(self, model: type[TenantModel], **fields) -> TenantModel:
+        """An unsaved record owned by the active organisation (permission checked)."""
+        if not self.can_edit(model):
+            raise PermissionDenied
+        return model(organisation=self.organisation, **fields)
+
+    def owns(self, obj: TenantModel) -> bool:
+        return obj.organisation_id == self.membership.organisation_id
+
+    def users(self):
+        """Users who are members of the active organisation (for owner pickers)."""
+        from accounts.models import User
+
+        if self.role in SHARED_ONLY_ROLES:
+            # A supplier-role user changes nothing and, as on the organisation page, does not
+            # see who the members are.
+            return User.objects.none()
+        return User.objects.filter(memberships__organisation_id=self.membership.organisation_id).order_by("email")
+
+
+class Memberships:
+    """A user's memberships, loaded once per request."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @cached_property
+    def all(self) -> list[Membership]:
+        if not self.user.is_authenticated:
+            return []
+        return list(
+            Membership.objects.filter(user=self.user).select_related("organisation", "user").order_by("organisation__name")
+        )
+
+    def pick(self, organisation_id: int | None) -> Membership | None:
+        for membership in self.all:
+            if membership.organisation_id == organisation_id:
+                return membership
+        return self.all[0] if self.all else None
+
+
+def tenant_for(user, organisation_id: int | None) -> Tenant | None:
+    membership = Memberships(user).pick(organisation_id)
+    return Tenant(membership) if membership else None

@@ -1,0 +1,68 @@
+"""The inventory as an XLSX/CSV file through the API: the same functions as the pages."""
+
+from dataclasses import asdict
+from typing import Literal
+
+from django.http import HttpResponse
+from django.utils.translation import ngettext
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from inventory import importexport
+from inventory.api import Filters
+from inventory.selectors import SystemFilters
+from inventory.importexport import CSV_TYPE, XLSX_TYPE, export_filename
+
+router = Router(tags=["systems import/export"])
+# A 422 answer lists at most this many errors; the count says how many there were in all.
+ERRORS_RETURNED = 1000
+
+
+class ExportQuery(Filters):
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportErrorsOut(Schema):
+    detail: str
+    errors: list[RowErrorOut]
+
+
+@router.get("/export", summary="Export systems (the list's filters) as XLSX or CSV",
+            openapi_extra={"responses": {200: {"description": "The file",
+                                               "content": {XLSX_TYPE: {}, CSV_TYPE: {}}}}})
+def export_systems(request, query: Query[ExportQuery]):
+    tenant = request.tenant
+    filters = SystemFilters(**query.dict(exclude={"page", "format"}))
+    if query.format == "csv":
+        content, content_type = importexport.export_csv(tenant=tenant, filters=filters), CSV_TYPE
+    else:
+        content, content_type = importexport.export_xlsx(tenant=tenant, filters=filters), XLSX_TYPE
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(tenant, query.format)}"'
+    return response
+
+
+@router.post("/import", response={200: ImportOut, 422: ImportErrorsOut},
+             summary="Import systems from an XLSX or CSV file: all rows or none")
+def import_systems(request, file: File[UploadedFile]):
+    try:
+        result = importexport.systems_import(tenant=request.tenant, file=file)
+    except importexport.ImportFileError as exc:
+        return Status(422, {"detail": str(exc), "errors": []})
+    if result.errors:
+        n = len(result.errors)
+        detail = ngettext("The file has %(n)d error; nothing was saved.",
+                          "The file has %(n)d errors; nothing was saved.", n) % {"n": n}
+        return Status(422, {"detail": detail, "errors": [asdict(e) for e in result.errors[:ERRORS_RETURNED]]})
+    return Status(200, {"created": result.created, "updated": result.updated})

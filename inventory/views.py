@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from classification.selectors import protection_need
+from core.decorators import tenant_required
+from core.forms import apply_errors
+from inventory import graph, selectors, services
+from inventory.forms import DependencyForm, InformationTypeForm, SystemFilterForm, SystemForm
+from inventory.models import InformationType, System
+from organisations.roles import Perm
+from trail.selectors import record_history
+
+
+@tenant_required()
+def system_list(request):
+    """The inventory list: search, filters, sorting, 50 a page; htmx asks for the rows only."""
+    form = SystemFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.SystemFilters(**{k: v for k, v in data.items() if v not in (None, "")})
+    page = Paginator(selectors.system_list(tenant=request.tenant, filters=filters), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "can_edit": request.tenant.can_edit(System),
+               "can_import": request.tenant.can(Perm.INVENTORY_IMPORT), "query": _query_without_page(request)}
+    template = "inventory/system_list.html#results" if request.headers.get("HX-Request") else "inventory/system_list.html"
+    return render(request, template, context)
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@tenant_required()
+def system_detail(request, pk):
+    tenant = request.tenant
+    system = selectors.system_detail(tenant=tenant, pk=pk)
+    upstream, downstream = selectors.system_dependencies(tenant=tenant, system=system)
+    can_edit = tenant.can_edit(System) and tenant.owns(system)
+    context = {
+        "system": system,
+        "upstream": upstream,
+        "downstream": downstream,
+        "graph": graph.dependency_svg(system, upstream, downstream),
+        "can_edit": can_edit,
+        "dependency_form": DependencyForm(tenant=tenant, system=system) if can_edit else None,
+        "history": record_history(obj=system)[:50] if tenant.owns(system) else None,
+        "protection_need": protection_need(system),
+    }
+    return render(request, "inventory/system_detail.html", context)
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+def system_create(request):
+    tenant = request.tenant
+    form = SystemForm(request.POST or None, tenant=tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            system = services.system_create(tenant=tenant, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The system was created."))
+            return redirect("inventory:system_detail", pk=system.pk)
+    return render(request, "inventory/system_form.html", {"form": form})
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+def system_edit(request, pk):
+    tenant = request.tenant
+    system = tenant.get(System, pk, write=True)
+    form = SystemForm(request.POST or None, instance=system, tenant=tenant, initial={"version": system.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.system_update(tenant=tenant, system=system, data=form.cleaned_data,
+                                   version=form.cleaned_data.get("version") or 0)
+        except services.VersionConflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc) + " " + _("Your changes are kept below; compare and save again."))
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("inventory:system_detail", pk=system.pk)
+    return render(request, "inventory/system_form.html", {"form": form, "system": system, "conflict": conflict})
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+@require_POST
+def system_archive(request, pk):
+    system = services.system_archive(tenant=request.tenant, system=request.tenant.get(System, pk, write=True))
+    messages.success(request, _("The system was archived.") if system.archived_at else _("The system was restored."))
+    return redirect("inventory:system_detail", pk=system.pk)
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+@require_POST
+def dependency_add(request, pk):
+    tenant = request.tenant
+    system = tenant.get(System, pk, write=True)
+    form = DependencyForm(request.POST, tenant=tenant, system=system)
+    if form.is_valid():
+        try:
+            services.dependency_add(tenant=tenant, system=system, **form.cleaned_data)
+            messages.success(request, _("The dependency was added."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("inventory:system_detail", pk=system.pk)
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+@require_POST
+def dependency_remove(request, pk, dep_pk):
+    services.dependency_remove(tenant=request.tenant, dependency_id=dep_pk)
+    messages.success(request, _("The dependency was removed."))
+    return redirect("inventory:system_detail", pk=pk)
+
+
+@tenant_required()
+def infotype_list(request):
+    tenant = request.tenant
+    qs = selectors.infotype_list(tenant=tenant)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "inventory/infotype_list.html", {"page": page, "can_edit": tenant.can_edit(InformationType)})
+
+
+@tenant_required(Perm.INVENTORY_EDIT)
+def infotype_edit(request, pk=None):
+    tenant = request.tenant
+    infotype = tenant.get(InformationType, pk, write=True) if pk else None
+    form = InformationTypeForm(request.POST or None, instance=infotype)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.infotype_save(tenant=tenant, infotype=infotype, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The information type was saved."))
+            return redirect("inventory:infotype_list")
+    history = record_history(obj=infotype)[:50] if infotype else None
+    return render(request, "inventory/infotype_form.html", {"form": form, "infotype": infotype, "history": history})

@@ -1,0 +1,66 @@
+"""Roles and what each may do: the one permission table of Tillit.
+
+A user has one role per organisation (a Membership). Views and API endpoints ask
+`has_perm(role, Perm.X)` through core.tenancy; nothing else decides access.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    COORDINATOR = "coordinator", _("Information security coordinator")
+    SYSTEM_OWNER = "system_owner", _("System owner")
+    SYSTEM_ADMINISTRATOR = "system_administrator", _("System administrator")
+    DPO = "dpo", _("Data protection officer")
+    AUDITOR = "auditor", _("Auditor")
+    SUPPLIER = "supplier", _("Supplier")
+    READER = "reader", _("Reader")
+
+
+class Perm(models.TextChoices):
+    VIEW = "view", _("Read the organisation's records")
+    INVENTORY_EDIT = "inventory.edit", _("Create and edit systems and information types")
+    INVENTORY_IMPORT = "inventory.import", _("Import systems")
+    SUPPLIER_EDIT = "suppliers.edit", _("Create and edit suppliers")
+    TRAIL_VIEW = "trail.view", _("Read the organisation's audit trail")
+    ORG_MANAGE = "organisation.manage", _("Manage units and organisation settings")
+    CLASSIFY = "classification.edit", _("Classify information")
+    CLASSIFY_APPROVE = "classification.approve", _("Approve classifications")
+    REQUIREMENT_EDIT = "requirements.edit", _("Assess requirements and the statement of applicability")
+    RISK_EDIT = "risk.edit", _("Analyse risks")
+    RISK_ACCEPT = "risk.accept", _("Accept residual risks above the threshold")
+    RISK_CONFIGURE = "risk.configure", _("Configure the risk matrix and the classification model")
+    ACTION_EDIT = "actions.edit", _("Manage the action plan")
+
+
+# Those who do the analysis work: inventory, classification, requirements, risks, actions.
+_EDITOR = {Perm.VIEW, Perm.INVENTORY_EDIT, Perm.CLASSIFY, Perm.REQUIREMENT_EDIT, Perm.RISK_EDIT, Perm.ACTION_EDIT}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.ADMIN: frozenset(Perm.values),
+    Role.COORDINATOR: frozenset(
+        _EDITOR | {Perm.INVENTORY_IMPORT, Perm.SUPPLIER_EDIT, Perm.TRAIL_VIEW, Perm.RISK_CONFIGURE}
+    ),
+    # The system owner approves classifications and accepts residual risk (MSB LIS: the
+    # business owns its information and its risks).
+    Role.SYSTEM_OWNER: frozenset(_EDITOR | {Perm.CLASSIFY_APPROVE, Perm.RISK_ACCEPT}),
+    Role.SYSTEM_ADMINISTRATOR: frozenset(_EDITOR),
+    # The DPO takes part in classifications (personal data) and follows up actions.
+    Role.DPO: frozenset({Perm.VIEW, Perm.TRAIL_VIEW, Perm.CLASSIFY, Perm.ACTION_EDIT}),
+    # The auditor reads everything of the organisation, its trail included, and writes nothing
+    # here (observations come with the audit module).
+    Role.AUDITOR: frozenset({Perm.VIEW, Perm.TRAIL_VIEW}),
+    # A supplier sees only records that an organisation has shared with its organisation.
+    Role.SUPPLIER: frozenset({Perm.VIEW}),
+    Role.READER: frozenset({Perm.VIEW}),
+}
+
+# Roles whose view is limited to records shared with their organisation (never its own
+# internal records).
+SHARED_ONLY_ROLES = frozenset({Role.SUPPLIER})
+
+
+def has_perm(role: str, perm: str) -> bool:
+    return perm in ROLE_PERMISSIONS.get(role, frozenset())

@@ -1,0 +1,364 @@
+"""The decision document of an assessment, shaped like a Swedish tjänsteskrivelse, as DOCX and PDF.
+
+The content is built once from the Analysis as a list of blocks (headings, paragraphs,
+tables, the chart); the DOCX writer (python-docx) and the PDF (an HTML template rendered by
+WeasyPrint) only lay those blocks out, so both documents say the same thing and nothing is
+assembled by hand. Documents are written in Swedish, the language of the decision.
+"""
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from classification.schemes import ASPECT_LABELS
+from core.tenancy import Tenant
+from placement import charts, legal, rules, selectors
+from placement.analysis import Analysis, country_list, signed_score
+from placement.models import Assessment, DecidingBody, Perspective, ResidualRisk
+from placement.money import percent, sek, thousands, thousands_unit
+
+DOCUMENT_LANGUAGE = "sv"
+
+
+@dataclass
+class Block:
+    kind: str  # "heading", "paragraph", "table", "chart", "list"
+    text: str = ""
+    level: int = 2
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    emphasis_last_row: bool = False
+
+
+@dataclass
+class DecisionDocument:
+    organisation: str
+    kind: str
+    title: str
+    date: str
+    registration_number: str
+    version: str
+    blocks: list[Block]
+    chart_series: list[tuple[str, list[Decimal]]]
+    filename: str
+
+    @property
+    def chart_svg(self) -> str:
+        return charts.cost_chart_svg(self.chart_series)
+
+
+def _heading(text: str, level: int = 2) -> Block:
+    return Block("heading", text=text, level=level)
+
+
+def _para(text: str) -> Block:
+    return Block("paragraph", text=text)
+
+
+def _body_name(body: str, name: str) -> str:
+    if body == DecidingBody.COMMITTEE and name:
+        return name
+    return str(DecidingBody(body).label)
+
+
+def _verdict_blocks(result: Analysis, perspective: str) -> list[Block]:
+    rows = []
+    for alt in result.alternatives:
+        cell = result.perspectives[perspective].cells[alt.pk]
+        rows.append([alt.name, cell.verdict_label, cell.rationale])
+    return [Block("table", text=_("Assessment per alternative"), header=[_("Alternative"), _("Verdict"), _("Rationale")],
+                  rows=rows)]
+
+
+def _checklist_blocks(assessment: Assessment, perspective: str) -> list[Block]:
+    answered = [q for q in assessment.checklist if q.get("perspective") == perspective and q.get("answer")]
+    if not answered:
+        return []
+    return [Block("list", text=_("Questions answered"), items=[f"{q['question']} {q['answer']}" for q in answered])]
+
+
+def _introduction(result: Analysis, systems) -> list[Block]:
+    a = result.assessment
+    blocks = [_heading(_("Introduction"))]
+    if a.background:
+        blocks += [_para(p) for p in a.background.split("\n") if p.strip()]
+    blocks.append(_para(_("This memorandum assesses where %(service)s should be run, from the perspectives of "
+                          "information security, economy, law and technology, and ends in a combined assessment.")
+                        % {"service": a.service}))
+    if systems:
+        blocks.append(_para(_("Systems concerned: %(names)s.") % {"names": ", ".join(s.name for s in systems)}))
+    rows = [[alt.name, alt.get_hosting_display(), alt.provider or "–", country_list(alt.storage_countries),
+             country_list(alt.access_countries)] for alt in result.alternatives]
+    blocks.append(Block("table", text=_("Alternatives compared"),
+                        header=[_("Alternative"), _("Hosting"), _("Provider"), _("Data stored in"),
+                                _("Accessed or processed from")], rows=rows))
+    return blocks
+
+
+def _security(result: Analysis) -> list[Block]:
+    p = result.perspectives[Perspective.SECURITY]
+    blocks = [_heading(_("Information security")),
+              _para(_("Information security means giving the information the right protection: confidentiality (K), "
+                      "integrity (R), availability (T) and traceability (S)."))]
+    if result.information_types:
+        rows = [[i.name, i.label] for i in result.information_types]
+        rows.append([_("Highest levels (K-R-T-S)"), p.facts[-1][1]])
+        blocks.append(Block("table", text=_("Classification of the information"),
+                            header=[_("Information type"), _("Levels (K-R-T-S)")], rows=rows, emphasis_last_row=True))
+    else:
+        blocks.append(_para(_("No information types are linked to the assessment.")))
+    requirements = p.details["requirements"]
+    if requirements:
+        rows = [[alt.name, str(len(p.details["assessed"][alt.pk]) - len(p.details["unmet"][alt.pk])),
+                 str(len(p.details["unmet"][alt.pk])), str(len(requirements) - len(p.details["assessed"][alt.pk]))]
+                for alt in result.alternatives]
+        blocks.append(Block("table", text=_("Security requirements (%(n)d apply)") % {"n": len(requirements)},
+                            header=[_("Alternative"), _("Met"), _("Not met"), _("Not assessed")], rows=rows))
+    return blocks + _checklist_blocks(result.assessment, Perspective.SECURITY) + _verdict_blocks(result, Perspective.SECURITY)
+
+
+def _economy(result: Analysis) -> list[Block]:
+    a = result.assessment
+    p = result.perspectives[Perspective.ECONOMIC]
+    tcos = p.details["tco"]
+    years = p.details["years"]
+    unit = thousands_unit()
+    header = [_("Alternative")] + [_("Year %(n)d") % {"n": y} for y in years] + [_("Total")]
+    rows = [[alt.name] + [thousands(v) for v in tcos[alt.pk].yearly] + [thousands(tcos[alt.pk].total)]
+            for alt in result.alternatives]
+    blocks = [_heading(_("Economy")),
+              Block("table", text=_("Cost per year (%(unit)s)") % {"unit": unit}, header=header, rows=rows)]
+    item_rows = []
+    for alt in result.alternatives:
+        for cost in alt.costs.all():
+            within = sum(_one_line_total(cost, a.years), Decimal(0))
+            amount = sek(within)
+            if cost.upper_estimate:
+                amount = _("up to %(amount)s") % {"amount": amount}
+            item_rows.append([alt.name, cost.description or cost.get_category_display(), cost.get_category_display(),
+                              cost.get_kind_display(), amount])
+    if item_rows:
+        blocks.append(Block("table", text=_("Costs over %(years)d years") % {"years": a.years},
+                            header=[_("Alternative"), _("Cost"), _("Category"), _("Kind"), _("Over the period")],
+                            rows=item_rows))
+    cheapest = p.details["cheapest"]
+    for alt in result.alternatives:
+        t = tcos[alt.pk]
+        text = _("%(name)s costs %(total)s over %(years)d years.") % {
+            "name": alt.name, "total": sek(t.firm_total), "years": a.years}
+        if t.upper_estimates:
+            text += " " + _("Upper estimates add up to %(estimates)s more, %(total)s in all.") % {
+                "estimates": sek(t.upper_estimates), "total": sek(t.total)}
+        difference = p.details["basis"][alt.pk] - cheapest
+        if difference > 0:
+            text += " " + _("That is %(difference)s more than the cheapest alternative.") % {"difference": sek(difference)}
+        blocks.append(_para(text))
+    if a.discount_rate:
+        blocks.append(Block("table", text=_("Present value at a discount rate of %(rate)s") % {
+            "rate": percent(a.discount_rate)}, header=[_("Alternative"), _("Present value")],
+            rows=[[alt.name, sek(tcos[alt.pk].discounted_total)] for alt in result.alternatives]))
+    blocks.append(Block("chart", text=_("Cumulative cost per year and alternative")))
+    return blocks + _checklist_blocks(a, Perspective.ECONOMIC) + _verdict_blocks(result, Perspective.ECONOMIC)
+
+
+def _one_line_total(cost, years: int) -> list[Decimal]:
+    return rules.yearly_costs([rules.CostLine(cost.category, cost.kind, cost.amount, cost.year)], years)
+
+
+def _law(result: Analysis) -> list[Block]:
+    a = result.assessment
+    p = result.perspectives[Perspective.LEGAL]
+    blocks = [_heading(_("Law")),
+              _para(_("The legal assessment is made as of %(date)s: the adequacy decisions and the provisions of OSL "
+                      "in force on that date apply.") % {"date": a.assessment_date.isoformat()})]
+    for alt in result.alternatives:
+        la = p.details["alternatives"][alt.pk]
+        blocks.append(_heading(alt.name, 3))
+        if not la.outsourced:
+            blocks.append(_para(_("The information stays with the organisation: no disclosure and no transfer.")))
+            continue
+        blocks.append(_para(_("Handing the information to the provider is disclosure under OSL, even when it is "
+                              "encrypted (SOU 2021:1).")))
+        if la.transfers:
+            blocks.append(Block("table", text=_("Transfers (GDPR chapter V)"),
+                                header=[_("Country"), _("Basis"), _("Explanation")],
+                                rows=[[t.country_label, t.label, t.explanation] for t in la.transfers]))
+        if la.access_laws:
+            blocks.append(Block("list", text=_("Third-country access laws"),
+                                items=[f"{law.name}: {law.summary}" for law in la.access_laws]))
+        if la.information:
+            blocks.append(Block("table", text=_("Secrecy (OSL) per information type"),
+                                header=[_("Information type"), _("OSL 10 kap. 2 a §"), _("May be placed here")],
+                                rows=[[i.name, str(legal.EXCEPTION_LABELS[i.exception]),
+                                       _("No") if i.must_not_be_placed else _("Yes")] for i in la.information]))
+        duty = _("Yes") if alt.confidentiality_duty else _("Not confirmed")
+        blocks.append(_para(_("The provider's staff bound by the statutory duty of confidentiality (lag 2020:914): "
+                              "%(duty)s.") % {"duty": duty}))
+    rules_ = [m.text for m in _mitigations(result)]
+    if rules_:
+        blocks.append(Block("list", text=_("Mitigating rules"), items=rules_))
+    return blocks + _checklist_blocks(a, Perspective.LEGAL) + _verdict_blocks(result, Perspective.LEGAL)
+
+
+def _mitigations(result: Analysis):
+    return result.perspectives[Perspective.LEGAL].details.get("mitigations", [])
+
+
+def _technology(result: Analysis) -> list[Block]:
+    p = result.perspectives[Perspective.TECHNICAL]
+    required = p.details["required"]
+    rows = []
+    for alt in result.alternatives:
+        rows.append([alt.name, percent(required) if required is not None else "–", percent(alt.sla_percent),
+                     alt.get_redundancy_display(), alt.recovery_site or _("None"),
+                     alt.end_of_life.isoformat() if alt.end_of_life else "–", alt.get_staff_capacity_display()])
+    blocks = [_heading(_("Technology"))] + [_para(f"{label}: {value}.") for label, value in p.facts]
+    blocks.append(Block("table", text=_("Technical comparison"),
+                        header=[_("Alternative"), _("Required availability"), _("Promised availability"),
+                                _("Redundancy"), _("Recovery site"), _("End of life"), _("Own capacity")], rows=rows))
+    return blocks + _checklist_blocks(result.assessment, Perspective.TECHNICAL) + _verdict_blocks(result, Perspective.TECHNICAL)
+
+
+def _combined(result: Analysis) -> list[Block]:
+    a = result.assessment
+    c = result.combined
+    blocks = [_heading(_("Combined assessment"))]
+    if not c.can_combine:
+        return blocks + [_para(c.message)]
+    header = [_("Perspective"), _("Weight")] + [alt.name for alt in result.alternatives]
+    rows = [[p.label, str(c.weights[key])] + [p.cells[alt.pk].verdict_label for alt in result.alternatives]
+            for key, p in result.perspectives.items()]
+    rows.append([_("Score"), ""] + [_signed(c.scores[alt.pk]) for alt in result.alternatives])
+    blocks.append(Block("table", text=_("Perspectives and alternatives"), header=header, rows=rows,
+                        emphasis_last_row=True))
+    risk_rows = [[p.label] + [p.cells[alt.pk].residual_label for alt in result.alternatives]
+                 for p in result.perspectives.values()]
+    blocks.append(Block("table", text=_("Residual risk per alternative"),
+                        header=[_("Perspective")] + [alt.name for alt in result.alternatives], rows=risk_rows))
+    raised = [f"{alt.name}: {r.title} ({_residual(r.residual)})" for alt in result.alternatives
+              for r in result.risks_of(alt.pk)]
+    if raised:
+        blocks.append(Block("list", text=_("Risks in the risk register"), items=raised))
+    if a.summary:
+        blocks += [_para(p) for p in a.summary.split("\n") if p.strip()]
+    blocks.append(Block("list", text=_("Computed facts"), items=c.facts))
+    recommended = result.recommended
+    if recommended:
+        blocks.append(_para(_("The recommended alternative is %(name)s.") % {"name": recommended.name}))
+    chosen = result.chosen
+    if chosen and chosen != recommended:
+        blocks.append(_para(_("The assessor chooses %(name)s: %(why)s") % {"name": chosen.name,
+                                                                           "why": a.choice_justification}))
+    return blocks
+
+
+def _residual(level: str) -> str:
+    return str(ResidualRisk(level).label) if level else "–"
+
+
+def _signed(value: Decimal) -> str:
+    return signed_score(value)
+
+
+def _proposal(result: Analysis) -> list[Block]:
+    a = result.assessment
+    blocks = [_heading(_("Proposed decision"))]
+    if a.proposal:
+        blocks += [_para(p) for p in a.proposal.split("\n") if p.strip()]
+    elif result.chosen:
+        blocks.append(_para(_("%(body)s is proposed to decide that %(service)s is run as %(name)s.") % {
+            "body": _body_name(a.deciding_body, a.deciding_body_name), "service": a.service,
+            "name": result.chosen.name}))
+    decision = getattr(a, "decision", None)
+    if decision:
+        blocks.append(_heading(_("Decision"), 3))
+        blocks.append(Block("table", text=_("Decision"), header=[_("Item"), _("Value")], rows=[
+            [_("Deciding body"), _body_name(decision.body, decision.body_name)],
+            [_("Registration number"), decision.registration_number],
+            [_("Date of the decision"), decision.decided_on.isoformat()],
+            [_("Alternative decided on"), decision.alternative.name if decision.alternative else "–"],
+            [_("Decision"), decision.decision],
+            [_("Follow-up date"), decision.follow_up_date.isoformat() if decision.follow_up_date else "–"],
+        ]))
+    return blocks
+
+
+def build(*, tenant: Tenant, assessment: Assessment) -> DecisionDocument:
+    """The document's content, computed in Swedish from the assessment's data."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        result = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
+        systems = selectors.linked_systems(assessment=assessment)
+        blocks = (_introduction(result, systems) + _security(result) + _economy(result) + _law(result)
+                  + _technology(result) + _combined(result) + _proposal(result))
+        tcos = result.perspectives[Perspective.ECONOMIC].details["tco"]
+        series = [(alt.name, tcos[alt.pk].cumulative) for alt in result.alternatives]
+        return DecisionDocument(
+            organisation=assessment.organisation.name, kind=_("Memorandum"), title=assessment.title,
+            date=assessment.assessment_date.isoformat(), registration_number=assessment.registration_number,
+            version=_("Version %(n)d") % {"n": assessment.version_number}, blocks=blocks, chart_series=series,
+            filename=f"placement-{assessment.pk}-v{assessment.version_number}",
+        )
+
+
+def render_pdf(document: DecisionDocument) -> bytes:
+    """The document as PDF: an HTML template rendered by WeasyPrint (no network access)."""
+    from weasyprint import HTML
+
+    with translation.override(DOCUMENT_LANGUAGE):
+        html = render_to_string("placement/document.html", {"doc": document, "aspects": ASPECT_LABELS})
+    # No base_url: the template holds everything inline, so nothing is fetched.
+    return HTML(string=html).write_pdf()
+
+
+def render_docx(document: DecisionDocument) -> bytes:
+    """The document as DOCX (python-docx), with the cost chart as a PNG picture."""
+    from docx import Document
+    from docx.shared import Cm, Pt
+
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = Document()
+        doc.core_properties.title = document.title
+        doc.core_properties.language = DOCUMENT_LANGUAGE
+        head = doc.add_table(rows=2, cols=2)
+        head.cell(0, 0).text = document.organisation
+        head.cell(0, 1).text = document.kind
+        head.cell(1, 0).text = f"{_('Date')}: {document.date}"
+        head.cell(1, 1).text = f"{_('Registration number')}: {document.registration_number or '–'}"
+        doc.add_heading(document.title, level=1)
+        doc.add_paragraph(document.version)
+        for block in document.blocks:
+            if block.kind == "heading":
+                doc.add_heading(block.text, level=block.level)
+            elif block.kind == "paragraph":
+                doc.add_paragraph(block.text)
+            elif block.kind == "list":
+                doc.add_paragraph(block.text).runs[0].bold = True
+                for item in block.items:
+                    doc.add_paragraph(item, style="List Bullet")
+            elif block.kind == "table":
+                caption = doc.add_paragraph(block.text)
+                caption.runs[0].bold = True
+                table = doc.add_table(rows=1, cols=len(block.header))
+                table.style = "Table Grid"
+                for i, text in enumerate(block.header):
+                    cell = table.rows[0].cells[i]
+                    cell.text = text
+                    cell.paragraphs[0].runs[0].bold = True
+                for row in block.rows:
+                    cells = table.add_row().cells
+                    for i, text in enumerate(row):
+                        cells[i].text = text
+            elif block.kind == "chart":
+                doc.add_paragraph(block.text).runs[0].bold = True
+                doc.add_picture(io.BytesIO(charts.cost_chart_png(document.chart_series)), width=Cm(16))
+        for paragraph in doc.paragraphs:
+            for run in paragraph.runs:
+                run.font.size = run.font.size or Pt(11)
+        buffer = io.BytesIO()
+        doc.save(buffer)
+        return buffer.getvalue()

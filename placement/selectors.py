@@ -1,0 +1,99 @@
+"""Reading placement assessments, always through the tenant (core.tenancy)."""
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from classification.schemes import ASPECT_FIELDS, Scheme
+from core.tenancy import Tenant
+from inventory.models import InformationType, System
+from placement import analysis, integrations
+from placement.models import Alternative, Assessment, CostItem, Mitigation, OslAssessment, Verdict
+
+
+def assessment_list(*, tenant: Tenant, status: str = "") -> QuerySet:
+    """The organisation's assessments, newest first, with what the list shows (one query)."""
+    qs = (tenant.scope(Assessment).select_related("responsible", "decision")
+          .annotate(alternative_count=Count("alternatives", distinct=True)))
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-assessment_date", "-pk")
+
+
+def get_assessment(*, tenant: Tenant, pk, write: bool = False) -> Assessment:
+    """One assessment the tenant may read (or change), with its decision and choice loaded."""
+    queryset = Assessment.objects.select_related("decision", "chosen_alternative", "responsible", "previous")
+    return tenant.get(Assessment, pk, write=write, queryset=queryset)
+
+
+def alternatives_of(*, tenant: Tenant, assessment: Assessment) -> list[Alternative]:
+    """The alternatives with their costs, verdicts and appropriateness assessments (four queries)."""
+    return list(
+        tenant.scope(Alternative).filter(assessment=assessment).order_by("position", "pk").prefetch_related(
+            Prefetch("costs", queryset=CostItem.objects.order_by("year", "pk")),
+            Prefetch("verdicts", queryset=Verdict.objects.all()),
+            Prefetch("osl_assessments", queryset=OslAssessment.objects.select_related("information_type")),
+        )
+    )
+
+
+def information_types_of(*, assessment: Assessment) -> list[analysis.InfoType]:
+    """The linked information types with their classification levels (one query)."""
+    rows = assessment.information_types.select_related("classification").order_by("name")
+    result = []
+    for info in rows:
+        classification = getattr(info, "classification", None)
+        levels = {a: (getattr(classification, f) if classification else None) for a, f in ASPECT_FIELDS.items()}
+        scheme = classification.scheme if classification else Scheme.KLASSA
+        result.append(analysis.InfoType(info.pk, info.name, info.personal_data, levels, scheme))
+    return result
+
+
+def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.Analysis:
+    """Everything the four perspectives and the combined assessment need, computed."""
+    alternatives = alternatives_of(tenant=tenant, assessment=assessment)
+    infos = information_types_of(assessment=assessment)
+    mitigations = list(tenant.scope(Mitigation).filter(assessment=assessment).order_by("pk"))
+    highest = analysis.highest_levels(infos)
+    inputs = analysis.Inputs(
+        assessment=assessment, alternatives=alternatives, information_types=infos, mitigations=mitigations,
+        requirements=integrations.applicable_requirements(tenant=tenant, levels=highest,
+                                                          scheme=infos[0].scheme if infos else Scheme.KLASSA),
+        risks=integrations.raised_risks(tenant=tenant, alternatives=alternatives),
+    )
+    return analysis.analyse(inputs)
+
+
+def linked_systems(*, assessment: Assessment) -> list[System]:
+    return list(assessment.systems.order_by("name"))
+
+
+def classification_changes(*, assessment: Assessment, infos: list[analysis.InfoType]) -> list[dict]:
+    """Information types whose classification differs from the snapshot taken at the decision.
+
+    The decided assessment is not altered; the page shows these as a warning.
+    """
+    decision = getattr(assessment, "decision", None)
+    if decision is None:
+        return []
+    snapshot = decision.levels_snapshot or {}
+    changes = []
+    for info in infos:
+        before = snapshot.get(str(info.pk))
+        now = {a: info.levels.get(a) for a in ASPECT_FIELDS}
+        if before is None:
+            continue
+        if {a: before.get("levels", {}).get(a) for a in ASPECT_FIELDS} != now:
+            changes.append({"name": info.name, "before": before.get("label", "–"), "now": info.label})
+    return changes
+
+
+def level_snapshot(infos: list[analysis.InfoType]) -> dict:
+    """{information type id: {"name", "levels", "label"}} to store with a decision."""
+    return {str(i.pk): {"name": i.name, "levels": dict(i.levels), "label": i.label} for i in infos}
+
+
+def own_choices(*, tenant: Tenant):
+    """Systems and information types the assessment can link to: of those the tenant reads,
+    only the organisation's own (a system shared by another organisation is not ours to assess)."""
+    org = tenant.organisation
+    return (tenant.scope(System).filter(organisation=org, archived_at__isnull=True).order_by("name"),
+            tenant.scope(InformationType).filter(organisation=org).order_by("name"))

@@ -1,0 +1,200 @@
+"""The decision documents of the reference case: opened as DOCX (python-docx) and PDF (pypdf),
+checked for their sections, the seed's figures and its conclusion."""
+
+import io
+import re
+from decimal import Decimal
+
+import docx
+import pypdf
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from classification.models import Classification
+from core.tenancy import tenant_for
+from placement import demo, documents, selectors
+from placement.models import Assessment
+from placement.money import percent, sek
+from tests.factories import InformationTypeFactory, OrganisationFactory, SystemFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bjorkvik(member):
+    """Björkvik with what the placement demo links to (as load_demo creates it), classified."""
+    org = OrganisationFactory(slug="bjorkvik", name="Björkviks kommun")
+    email = InformationTypeFactory(organisation=org, name="E-post och kalender", personal_data=True)
+    files = InformationTypeFactory(organisation=org, name="Socialtjänstakter", personal_data=True)
+    Classification.objects.create(organisation=org, information_type=email, confidentiality=2, integrity=1,
+                                  availability=2, traceability=2)
+    Classification.objects.create(organisation=org, information_type=files, confidentiality=3, integrity=3,
+                                  availability=2, traceability=3)
+    SystemFactory(organisation=org, name="E-post (Exchange Online)").information_types.add(email)
+    SystemFactory(organisation=org, name="Verksamhetssystem för socialtjänst").information_types.add(files)
+    coordinator = member(org, "coordinator", email="samordnare@bjorkvik.example")
+    demo.load(organisation=org, users={"coordinator": coordinator})
+    return tenant_for(coordinator, org.pk)
+
+
+def text_of(value: str) -> str:
+    return re.sub(r"\s+", " ", value.replace("\xa0", " ")).strip()
+
+
+def sv(message: str, **params) -> str:
+    with translation.override("sv"):
+        return text_of(_(message) % params if params else _(message))
+
+
+def figures() -> list[str]:
+    """The seed's figures as the Swedish document writes them."""
+    with translation.override("sv"):
+        return [text_of(x) for x in (sek(Decimal(50_000)), sek(Decimal(2_000_000)), sek(Decimal(600_000)),
+                                     sek(Decimal(2_600_000)), percent(Decimal("99.9")))]
+
+
+def docx_text(content: bytes) -> tuple[list[tuple[str, str]], str, docx.document.Document]:
+    document = docx.Document(io.BytesIO(content))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append(" | ".join(cell.text for cell in row.cells))
+    return headings, text_of("\n".join(parts)), document
+
+
+def pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return text_of(" ".join(page.extract_text() for page in reader.pages))
+
+
+SECTIONS = ["Introduction", "Information security", "Economy", "Law", "Technology", "Combined assessment",
+            "Proposed decision"]
+
+
+@pytest.fixture
+def email_doc(bjorkvik):
+    assessment = Assessment.objects.get(title=demo.EMAIL_TITLE)
+    return documents.build(tenant=bjorkvik, assessment=assessment)
+
+
+def test_the_docx_has_the_sections_of_a_tjansteskrivelse_in_order(email_doc):
+    headings, text, document = docx_text(documents.render_docx(email_doc))
+    assert [h for style, h in headings if style == "Heading 2"] == [sv(s) for s in SECTIONS]
+    assert [h for style, h in headings if style == "Heading 1"] == ["E-post: molntjänst eller lokal drift"]
+    assert [h for style, h in headings if style == "Heading 3"] == ["Exchange Online (molntjänst)",
+                                                                      "Lokal drift i kommunens datacenter"]
+    head = [cell.text for row in document.tables[0].rows for cell in row.cells]
+    assert head == ["Björkviks kommun", sv("Memorandum"), f"{sv('Date')}: 2021-04-20",
+                    f"{sv('Registration number')}: KS 2021/0123"]
+    assert len(document.inline_shapes) == 1  # the cost chart as PNG
+
+
+def test_the_docx_states_the_seeds_figures(email_doc):
+    _headings, text, document = docx_text(documents.render_docx(email_doc))
+    fifty, two_million, six_hundred, total, uptime = figures()
+    assert sv("%(name)s costs %(total)s over %(years)d years.", name="Exchange Online (molntjänst)", total=fifty,
+              years=3) in text
+    assert sv("%(name)s costs %(total)s over %(years)d years.", name="Lokal drift i kommunens datacenter",
+              total=two_million, years=3) in text
+    assert sv("Upper estimates add up to %(estimates)s more, %(total)s in all.", estimates=six_hundred,
+              total=total) in text
+    assert uptime in text
+    cost_table = next(t for t in document.tables if t.rows[0].cells[-1].text == sv("Total"))
+    rows = [[text_of(c.text) for c in row.cells] for row in cost_table.rows[1:]]
+    assert rows == [["Exchange Online (molntjänst)", "50", "0", "0", "50"],
+                    ["Lokal drift i kommunens datacenter", "1 400", "600", "600", "2 600"]]
+
+
+def _combined_rows(document):
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == sv("Perspective")
+                 and t.rows[0].cells[1].text == sv("Weight"))
+    return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def test_the_docx_reaches_the_seeds_conclusion(email_doc):
+    _headings, text, document = docx_text(documents.render_docx(email_doc))
+    favours, against = sv("Favours"), sv("Against")
+    assert _combined_rows(document)[:4] == [
+        [sv("Information security"), "1", favours, against],
+        [sv("Law"), "1", against, favours],
+        [sv("Technology"), "1", favours, against],
+        [sv("Economy"), "1", favours, against],
+    ]
+    assert sv("The recommended alternative is %(name)s.", name="Exchange Online (molntjänst)") in text
+    # The legal risk carries CLOUD Act and the US transfer, mitigated by the rule on e-mail.
+    assert "CLOUD Act (18 U.S.C. § 2713)" in text
+    assert sv("Standard contractual clauses without a transfer impact assessment") in text
+    assert "Uppgifter som omfattas av sekretess och känsliga personuppgifter får inte skickas eller lagras i " \
+           "e-posten" in text
+    assert ("Kommunfullmäktige föreslås besluta att kommunens e-post även fortsättningsvis driftas i molntjänsten "
+            "Exchange Online.") in text
+
+
+def test_the_pdf_has_the_sections_figures_and_conclusion(email_doc):
+    text = pdf_text(documents.render_pdf(email_doc))
+    positions = [text.index(sv(s)) for s in ["Introduction", "Information security", "Economy"]]
+    positions += [text.index(sv(s), positions[-1]) for s in SECTIONS[3:]]
+    assert positions == sorted(positions)
+    assert text.startswith(f"Björkviks kommun {sv('Memorandum')} {sv('Date')}: 2021-04-20")
+    assert "KS 2021/0123" in text
+    fifty, two_million, six_hundred, total, uptime = figures()
+    for figure in (fifty, two_million, six_hundred, uptime):
+        assert figure in text
+    assert sv("The recommended alternative is %(name)s.", name="Exchange Online (molntjänst)") in text
+    assert "CLOUD Act (18 U.S.C. § 2713)" in text
+    assert sv("Cumulative cost per year and alternative") in text
+
+
+def test_the_pdf_holds_the_chart_as_svg(email_doc):
+    html = documents.render_to_string("placement/document.html", {"doc": email_doc})
+    assert html.count("<svg") == 1 and 'class="cost-chart"' in html
+
+
+def test_the_decided_case_documents_its_decision_and_other_outcome(bjorkvik):
+    assessment = Assessment.objects.get(title=demo.SOCIAL_TITLE)
+    doc = documents.build(tenant=bjorkvik, assessment=assessment)
+    _headings, text, _document = docx_text(documents.render_docx(doc))
+    assert sv("The recommended alternative is %(name)s.", name="Mellanskogs IT AB:s datacenter") in text
+    assert f"{sv('Registration number')} | SN 2026/0042" in text
+    assert f"{sv('Date of the decision')} | 2026-04-15" in text
+    assert sv("%(name)s must not be placed here: %(reasons)s", name="Socialtjänstakter", reasons="").rstrip(":") in text
+
+
+def test_documents_are_written_in_swedish_whatever_the_users_language(email_doc, bjorkvik):
+    with translation.override("en"):
+        doc = documents.build(tenant=bjorkvik, assessment=Assessment.objects.get(title=demo.EMAIL_TITLE))
+    assert doc.kind == sv("Memorandum")
+    assert [b.text for b in doc.blocks if b.kind == "heading" and b.level == 2] == [sv(s) for s in SECTIONS]
+
+
+def test_the_reference_case_analysis(bjorkvik):
+    """Issue 4, point 6: cloud favoured from security, technology and economy; the law against it."""
+    assessment = Assessment.objects.get(title=demo.EMAIL_TITLE)
+    result = selectors.assessment_analysis(tenant=bjorkvik, assessment=assessment)
+    cloud, local = result.alternatives
+    verdicts = {key: (p.cells[cloud.pk].verdict, p.cells[local.pk].verdict) for key, p in result.perspectives.items()}
+    assert verdicts == {"security": ("favours", "against"), "legal": ("against", "favours"),
+                        "technical": ("favours", "against"), "economic": ("favours", "against")}
+    # Computed, not set by hand, apart from security (no requirement catalogue is loaded here).
+    assert [p.cells[cloud.pk].judged for p in result.perspectives.values()] == [True, False, False, False]
+    assert result.recommended == cloud and result.chosen == cloud
+    # The legal perspective carries the larger residual risk of the cloud alternative.
+    residual = {key: p.cells[cloud.pk].residual_risk for key, p in result.perspectives.items()}
+    assert residual == {"security": "low", "legal": "medium", "technical": "low", "economic": "low"}
+    tco = result.perspectives["economic"].details["tco"]
+    assert (tco[cloud.pk].total, tco[local.pk].firm_total, tco[local.pk].upper_estimates) == (50_000, 2_000_000, 600_000)
+    assert cloud.sla_percent == Decimal("99.900")
+    assert (cloud.storage_countries, cloud.provider_jurisdiction) == (["IE", "SE"], "US")
+
+
+def test_the_second_case_has_the_other_outcome(bjorkvik):
+    assessment = Assessment.objects.get(title=demo.SOCIAL_TITLE)
+    result = selectors.assessment_analysis(tenant=bjorkvik, assessment=assessment)
+    saas, hosted = result.alternatives
+    assert result.recommended == hosted
+    assert assessment.is_locked and assessment.decision.alternative == hosted
+    legal = result.perspectives["legal"].details["alternatives"]
+    assert [i.must_not_be_placed for i in legal[saas.pk].information] == [True]
+    assert [i.exception for i in legal[hosted.pk].information] == ["applies"]

@@ -1,0 +1,281 @@
+"""Security requirements through the API: the same selectors, services and tenancy as the pages."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Reply
+
+from core.api import InputSchema, RecordId
+from requirements import exports, selectors, services
+from requirements.models import (
+    ATTRIBUTE_SETS,
+    ApplicabilityStatement,
+    Area,
+    Control,
+    Implementation,
+    Requirement,
+    RequirementStatus,
+    Status,
+    parse_attribute,
+)
+
+router = Router(tags=["security requirements"])
+
+ATTRIBUTE_PATTERN = "^(" + "|".join(
+    f"{name}:({'|'.join(choices.values)})" for name, (_label, choices) in ATTRIBUTE_SETS.items()) + ")?$"
+
+
+class ControlOut(Schema):
+    id: int
+    number: str
+    theme: str
+    name_en: str
+    name_sv: str
+    control_types: list[str]
+    properties: list[str]
+    concepts: list[str]
+    capabilities: list[str]
+    domains: list[str]
+
+    # The model stores each attribute set as a tag string; the API gives lists.
+    @staticmethod
+    def resolve_control_types(obj: Control) -> list[str]:
+        return obj.attribute_values("control_types")
+
+    @staticmethod
+    def resolve_properties(obj: Control) -> list[str]:
+        return obj.attribute_values("properties")
+
+    @staticmethod
+    def resolve_concepts(obj: Control) -> list[str]:
+        return obj.attribute_values("concepts")
+
+    @staticmethod
+    def resolve_capabilities(obj: Control) -> list[str]:
+        return obj.attribute_values("capabilities")
+
+    @staticmethod
+    def resolve_domains(obj: Control) -> list[str]:
+        return obj.attribute_values("domains")
+
+
+class RequirementOut(Schema):
+    id: int
+    code: str
+    own: bool
+    area: str
+    title: str
+    title_en: str
+    text_is: str
+    text_shall: str
+    levels: dict[str, int]
+    controls: list[str]
+    nis2: list[str]
+    catalogue_version: str
+
+    @staticmethod
+    def resolve_own(obj: Requirement) -> bool:
+        return not obj.is_catalogue
+
+    @staticmethod
+    def resolve_controls(obj: Requirement) -> list[str]:
+        return [c.number for c in obj.controls.all()]
+
+
+class RequirementPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[RequirementOut]
+
+
+class CatalogueQuery(InputSchema):
+    q: str = ""
+    area: str = Field("", pattern="^(" + "|".join(Area.values) + ")?$")
+    control: str = Field("", pattern=r"^([5-8]\.\d{1,2})?$")
+    nis2: str = Field("", pattern="^[a-j]?$")
+    attribute: str = Field("", pattern=ATTRIBUTE_PATTERN, description="<attribute set>:<value>, e.g. capabilities:continuity")
+    origin: str = Field("", pattern="^(catalogue|own)?$")
+    page: int = Field(1, ge=1)
+
+
+@router.get("/catalogue", response=RequirementPage, summary="The requirement catalogue with the organisation's own (50 a page)")
+def list_catalogue(request, filters: Query[CatalogueQuery]):
+    data = filters.dict()
+    page_number = data.pop("page")
+    qs = selectors.catalogue_list(tenant=request.tenant, filters=selectors.CatalogueFilters(**data))
+    paginator = Paginator(qs, 50)
+    page = paginator.get_page(page_number)
+    return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}
+
+
+class ControlQuery(InputSchema):
+    theme: str = Field("", pattern="^(organisational|people|physical|technological)?$")
+    control_type: str = Field("", pattern="^(preventive|detective|corrective)?$")
+    property: str = Field("", pattern="^(confidentiality|integrity|availability)?$")
+    concept: str = Field("", pattern="^(identify|protect|detect|respond|recover)?$")
+    capability: str = ""
+    domain: str = ""
+
+
+@router.get("/controls", response=list[ControlOut], summary="The 93 Annex A controls with their ISO/IEC 27002 attributes")
+def list_controls(request, filters: Query[ControlQuery]):
+    wanted = {"control_types": filters.control_type, "properties": filters.property, "concepts": filters.concept,
+              "capabilities": filters.capability, "domains": filters.domain}
+    attributes = tuple(f"{name}:{value}" for name, value in wanted.items() if value)
+    unknown = [a for a in attributes if not parse_attribute(a)]
+    if unknown:
+        raise ValidationError(_("Unknown attribute values: %(values)s") % {"values": ", ".join(unknown)})
+    return list(selectors.control_list(filters=selectors.ControlFilters(theme=filters.theme, attributes=attributes)))
+
+
+class StatusOut(Schema):
+    id: int
+    status: str
+    reason: str
+    evidence: str
+    link: str
+    evidence_file: str | None
+    assessed_by: str | None = Field(None, alias="assessed_by.email")
+    assessed_at: datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_evidence_file(obj: RequirementStatus) -> str | None:
+        return obj.file_name or None
+
+
+class SystemRequirementOut(Schema):
+    requirement: RequirementOut
+    applies_through: list[str]
+    status: StatusOut | None
+
+
+class SystemRequirementsOut(Schema):
+    system_id: int
+    scheme: str
+    need: dict[str, int | None]
+    classified: bool
+    protection_analysis: list[str] = Field(description="Aspects at level 4: no requirements derived, a protection analysis is needed")
+    summary: dict[str, int]
+    requirements: list[SystemRequirementOut]
+
+
+@router.get("/systems/{int:system_id}", response=SystemRequirementsOut,
+            summary="A system's requirements derived from its protection need, with their statuses")
+def system_requirements(request, system_id: RecordId):
+    system = selectors.own_system(tenant=request.tenant, pk=system_id)
+    report = selectors.system_requirements(tenant=request.tenant, system=system)
+    return {
+        "system_id": system.pk, "scheme": report.scheme, "need": report.need,
+        "classified": report.derivation.classified, "protection_analysis": list(report.derivation.analysis_aspects),
+        "summary": report.summary,
+        "requirements": [{"requirement": row.requirement, "applies_through": list(row.triggers), "status": row.status}
+                         for row in report.rows],
+    }
+
+
+class StatusIn(InputSchema):
+    status: Status
+    reason: str = ""
+    evidence: str = ""
+    link: str = Field("", max_length=500)
+    version: int | None = Field(None, description="The version you read; a different current version answers 409")
+
+
+@router.put("/systems/{int:system_id}/requirements/{int:requirement_id}", response={200: StatusOut, 409: dict},
+            summary="Assess one requirement for a system")
+def set_status(request, system_id: RecordId, requirement_id: RecordId, payload: StatusIn):
+    tenant = request.tenant
+    tenant.new(RequirementStatus)  # permission check before anything is read
+    system = selectors.own_system(tenant=tenant, pk=system_id)
+    requirement = tenant.get(Requirement, requirement_id)
+    try:
+        return services.requirement_status_set(tenant=tenant, system=system, requirement=requirement,
+                                               data=payload.dict(), version=payload.version)
+    except services.VersionConflict as exc:
+        return Reply(409, {"detail": str(exc), "version": exc.current.version})
+
+
+@router.get("/systems/{int:system_id}/export", summary="The requirement list as XLSX or DOCX (SKA form by default)")
+def export_system(request, system_id: RecordId, format: str = Query("xlsx", pattern="^(xlsx|docx)$"),
+                  form: str = Query("shall", pattern="^(is|shall)$"), lang: str = Query("sv", pattern="^(sv|en)$")):
+    system = selectors.own_system(tenant=request.tenant, pk=system_id)
+    report = selectors.system_requirements(tenant=request.tenant, system=system)
+    build, content_type = (exports.system_docx, exports.DOCX_TYPE) if format == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
+    today = selectors.today()
+    response = HttpResponse(build(report, form=form, language=lang, today=today), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, format, today)}"'
+    return response
+
+
+class SoaOut(Schema):
+    control: ControlOut
+    applicable: bool | None
+    reason: str
+    reason_pending: bool
+    implementation: str | None
+    note: str
+    requirements: list[str]
+    proposed_applicable: bool
+
+
+@router.get("/soa", response=list[SoaOut], summary="The statement of applicability: one row per Annex A control")
+def list_soa(request):
+    result = []
+    for row in selectors.soa_rows(tenant=request.tenant):
+        statement = row.statement
+        result.append({
+            "control": row.control, "applicable": statement.applicable if statement else None,
+            "reason": statement.reason if statement else "", "reason_pending": bool(statement and statement.reason_pending),
+            "implementation": statement.implementation if statement else None, "note": statement.note if statement else "",
+            "requirements": [r.code for r in row.requirements], "proposed_applicable": row.suggested_applicable,
+        })
+    return result
+
+
+class SoaIn(InputSchema):
+    applicable: bool
+    reason: str = ""
+    implementation: Implementation = Implementation.NOT_IMPLEMENTED
+    note: str = ""
+
+
+class SoaRowOut(Schema):
+    control: str = Field(alias="control.number")
+    applicable: bool
+    reason: str
+    implementation: str
+    note: str
+
+
+@router.put("/soa/{int:control_id}", response=SoaRowOut, summary="Decide one control of the statement of applicability")
+def set_soa(request, control_id: RecordId, payload: SoaIn):
+    request.tenant.new(ApplicabilityStatement)  # permission check
+    row = selectors.soa_row(tenant=request.tenant, control_pk=control_id)
+    return services.applicability_set(tenant=request.tenant, control=row.control, data=payload.dict())
+
+
+class GenerateOut(Schema):
+    created: int
+
+
+@router.post("/soa/generate", response=GenerateOut, summary="Create the missing rows of the statement of applicability")
+def generate_soa(request):
+    return {"created": services.applicability_generate(tenant=request.tenant)}
+
+
+@router.get("/soa/export", summary="The statement of applicability as XLSX")
+def export_soa(request, lang: str = Query("sv", pattern="^(sv|en)$")):
+    tenant = request.tenant
+    today = selectors.today()
+    content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
+                               language=lang, today=today)
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="soa-{tenant.organisation.slug}-{today.isoformat()}.xlsx"'
+    return response
+

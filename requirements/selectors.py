@@ -1,0 +1,313 @@
+"""Read-side queries of the requirements module. All go through the tenant's scope.
+
+Each selector reads a fixed number of queries whatever the data size; the derivation and the
+summaries run in Python over one requirement list (the catalogue has ~100 rows).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from classification.schemes import ASPECT_LABELS, Scheme
+from classification.selectors import annotate_protection_need, protection_need
+from core.tenancy import Tenant
+from inventory.models import System
+from requirements import rules
+from requirements.models import (
+    ATTRIBUTE_SETS,
+    ApplicabilityStatement,
+    Area,
+    Control,
+    Nis2Point,
+    Requirement,
+    RequirementStatus,
+    Theme,
+    parse_attribute,
+    tag_filter,
+)
+
+AREA_ORDER = {value: i for i, value in enumerate(Area.values)}
+
+
+def today():
+    """Today in Stockholm (TIME_ZONE): the date printed on exports is a Swedish calendar day."""
+    return timezone.localdate()
+
+
+def scheme_for(tenant: Tenant) -> str:
+    """The organisation's classification model (KLASSA unless it chose MSB's)."""
+    from classification.models import ClassificationSettings
+
+    settings = tenant.scope(ClassificationSettings).only("scheme").first()
+    return settings.scheme if settings else Scheme.KLASSA
+
+
+def own_system(*, tenant: Tenant, pk) -> System:
+    """A system of the tenant's own organisation, or Http404.
+
+    Requirement work belongs to the organisation that owns the system: an organisation a system
+    is shared with (its supplier) sees neither the assessments nor the derived list here.
+    """
+    system = tenant.get(System, pk, queryset=System.objects.select_related("organisation"))
+    if not tenant.owns(system):
+        raise Http404
+    return system
+
+
+# Areas in their presentation order (Area's order), then codes: "ÅS" would otherwise sort last.
+AREA_ORDERING = Case(*[When(area=value, then=Value(i)) for i, value in enumerate(Area.values)], default=Value(99))
+
+
+def active_requirements(tenant: Tenant) -> QuerySet:
+    """The catalogue and the organisation's own requirements in force, with their controls."""
+    return tenant.scope(Requirement).filter(withdrawn=False).prefetch_related("controls").order_by(AREA_ORDERING, "code")
+
+
+# --- the catalogue -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    q: str = ""
+    area: str = ""
+    control: str = ""  # an Annex A number, "5.15"
+    nis2: str = ""
+    attribute: str = ""  # "<attribute set>:<value>", e.g. "capabilities:continuity"
+    origin: str = ""  # "", "catalogue" or "own"
+
+
+def catalogue_list(*, tenant: Tenant, filters: CatalogueFilters) -> QuerySet:
+    """Requirements in force, filtered; the controls of each are prefetched."""
+    qs = active_requirements(tenant)
+    if filters.q:
+        qs = qs.filter(Q(code__icontains=filters.q) | Q(title__icontains=filters.q) | Q(title_en__icontains=filters.q)
+                       | Q(text_is__icontains=filters.q) | Q(text_shall__icontains=filters.q))
+    if filters.area in Area.values:
+        qs = qs.filter(area=filters.area)
+    if filters.nis2 in Nis2Point.values:
+        qs = qs.filter(nis2_points__contains=tag_filter(filters.nis2))
+    if filters.origin == "catalogue":
+        qs = qs.filter(organisation__isnull=True)
+    elif filters.origin == "own":
+        qs = qs.filter(organisation__isnull=False)
+    # Filters through the controls join: a subquery keeps one row per requirement (no DISTINCT,
+    # which would also have to cover the text columns).
+    control_q = Q()
+    if filters.control:
+        control_q &= Q(number=filters.control)
+    if parsed := parse_attribute(filters.attribute):
+        control_q &= Q(**{f"{parsed[0]}__contains": tag_filter(parsed[1])})
+    if control_q:
+        qs = qs.filter(pk__in=Requirement.controls.through.objects.filter(
+            control__in=Control.objects.filter(control_q)).values("requirement_id"))
+    return qs
+
+
+@dataclass(frozen=True)
+class ControlFilters:
+    theme: str = ""
+    attributes: tuple[str, ...] = ()  # "<set>:<value>" each; all must hold
+
+
+def control_list(*, filters: ControlFilters) -> QuerySet:
+    """The 93 Annex A controls (reference data, the same for every organisation), filtered."""
+    qs = Control.objects.all()
+    if filters.theme in Theme.values:
+        qs = qs.filter(theme=filters.theme)
+    for attribute in filters.attributes:
+        if parsed := parse_attribute(attribute):
+            qs = qs.filter(**{f"{parsed[0]}__contains": tag_filter(parsed[1])})
+    return qs.order_by("sort_key")
+
+
+# --- a system's requirement list -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    requirement: Requirement
+    status: RequirementStatus | None
+    triggers: tuple[str, ...]
+
+    @property
+    def status_key(self) -> str:
+        return rules.status_key(self.status)
+
+
+@dataclass(frozen=True)
+class SystemFilters:
+    status: str = ""  # a Status value or "unassessed"
+    area: str = ""
+    attribute: str = ""
+
+
+@dataclass
+class SystemRequirements:
+    system: System
+    scheme: str
+    derivation: rules.Derivation
+    rows: list[RequirementRow] = field(default_factory=list)  # everything derived
+    shown: list[RequirementRow] = field(default_factory=list)  # after the filters
+
+    @property
+    def need(self) -> dict[str, int | None]:
+        return self.derivation.need
+
+    @property
+    def need_label(self) -> str:
+        """"2-3-2-2" (K-R-T-S; a dash where an aspect is not classified)."""
+        return "-".join("–" if self.need.get(a) is None else str(self.need[a]) for a in rules.ASPECTS)
+
+    @property
+    def need_items(self) -> list[tuple[str, str, int | None]]:
+        """[(aspect, its name, level)] for display."""
+        return [(a, ASPECT_LABELS[a], self.need.get(a)) for a in rules.ASPECTS]
+
+    @property
+    def analysis_labels(self) -> list[str]:
+        """Names of the aspects at level 4 (a protection analysis instead of requirements)."""
+        return [ASPECT_LABELS[a] for a in self.derivation.analysis_aspects]
+
+    @property
+    def summary(self) -> dict[str, int]:
+        return rules.summarise(self._pairs(self.rows))
+
+    @property
+    def by_area(self):
+        return rules.summarise_by_area(self._pairs(self.rows), Area)
+
+    @property
+    def by_attribute(self):
+        return rules.summarise_by_attribute(self._pairs(self.rows), ATTRIBUTE_SETS)
+
+    def groups(self) -> list[tuple[str, list[RequirementRow]]]:
+        """The shown rows per area label, in the areas' order."""
+        grouped: dict[str, list[RequirementRow]] = {}
+        for row in self.shown:
+            grouped.setdefault(row.requirement.area, []).append(row)
+        return [(label, grouped[value]) for value, label in Area.choices if value in grouped]
+
+    @staticmethod
+    def _pairs(rows):
+        return [(row.requirement, row.status) for row in rows]
+
+
+def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilters = SystemFilters()) -> SystemRequirements:
+    """The requirements that apply to `system` from its protection need, with their statuses."""
+    scheme = scheme_for(tenant)
+    need = rules.klassa_need(protection_need(system), scheme)
+    derivation = rules.derive(active_requirements(tenant), need)
+    assessed = tenant.scope(RequirementStatus).filter(system=system).select_related("assessed_by")
+    statuses = {s.requirement_id: s for s in assessed}
+    rows = sorted(
+        (RequirementRow(r, statuses.get(r.pk), derivation.triggers[r.pk]) for r in derivation.requirements),
+        key=lambda row: (AREA_ORDER.get(row.requirement.area, 99), row.requirement.code),
+    )
+    return SystemRequirements(system=system, scheme=scheme, derivation=derivation, rows=rows,
+                              shown=[row for row in rows if _shown(row, filters)])
+
+
+def _shown(row: RequirementRow, filters: SystemFilters) -> bool:
+    if filters.status and row.status_key != filters.status:
+        return False
+    if filters.area and row.requirement.area != filters.area:
+        return False
+    if parsed := parse_attribute(filters.attribute):
+        name, value = parsed
+        if not any(value in control.attribute_values(name) for control in row.requirement.controls.all()):
+            return False
+    return True
+
+
+def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> RequirementRow:
+    """One row of a system's list (for inline editing), or Http404 when the requirement is not visible."""
+    requirement = tenant.get(Requirement, requirement_pk, queryset=Requirement.objects.prefetch_related("controls"))
+    status = tenant.scope(RequirementStatus).filter(system=system, requirement=requirement).select_related(
+        "assessed_by").first()
+    need = rules.klassa_need(protection_need(system), scheme_for(tenant))
+    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need))
+
+
+# --- the statement of applicability ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SoaRow:
+    control: Control
+    statement: ApplicabilityStatement | None
+    requirements: tuple[Requirement, ...]  # linked requirements in force
+    applying: tuple[Requirement, ...]  # those that apply to at least one of the organisation's systems
+
+    @property
+    def suggested_applicable(self) -> bool:
+        return bool(self.applying)
+
+
+@dataclass(frozen=True)
+class SoaFilters:
+    theme: str = ""
+    attribute: str = ""
+    applicability: str = ""  # "applicable", "not_applicable", "reason_pending", "undecided"
+    implementation: str = ""
+
+
+def _own_needs(tenant: Tenant) -> set[tuple]:
+    """The distinct protection needs of the organisation's own systems in use (KLASSA scale)."""
+    # Shared systems belong to another organisation's statement of applicability.
+    systems = tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)
+    rows = annotate_protection_need(systems).values_list("need_k", "need_r", "need_t", "need_s").distinct()
+    scheme = scheme_for(tenant)
+    return {tuple(rules.klassa_need(dict(zip(rules.ASPECTS, row)), scheme).values()) for row in rows}
+
+
+def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
+    """All 93 controls with the organisation's statement row (if any) and the linked requirements."""
+    needs = [dict(zip(rules.ASPECTS, need)) for need in _own_needs(tenant)]
+    requirements = list(active_requirements(tenant))
+    applying = {r.pk for r in requirements if any(rules.applies(r.levels, need) for need in needs)}
+    linked: dict[int, list[Requirement]] = {}
+    for requirement in requirements:
+        for control in requirement.controls.all():
+            linked.setdefault(control.pk, []).append(requirement)
+    statements = {s.control_id: s for s in tenant.scope(ApplicabilityStatement)}
+    return [
+        SoaRow(control, statements.get(control.pk), tuple(linked.get(control.pk, ())),
+               tuple(r for r in linked.get(control.pk, ()) if r.pk in applying))
+        for control in Control.objects.order_by("sort_key")
+    ]
+
+
+def soa_filtered(rows: list[SoaRow], filters: SoaFilters) -> list[SoaRow]:
+    def keep(row: SoaRow) -> bool:
+        statement = row.statement
+        if filters.theme and row.control.theme != filters.theme:
+            return False
+        if (parsed := parse_attribute(filters.attribute)) and parsed[1] not in row.control.attribute_values(parsed[0]):
+            return False
+        if filters.applicability == "undecided" and statement is not None:
+            return False
+        if filters.applicability == "applicable" and not (statement and statement.applicable):
+            return False
+        if filters.applicability == "not_applicable" and not (statement and not statement.applicable):
+            return False
+        if filters.applicability == "reason_pending" and not (statement and statement.reason_pending):
+            return False
+        if filters.implementation and not (statement and statement.implementation == filters.implementation):
+            return False
+        return True
+
+    return [row for row in rows if keep(row)]
+
+
+def soa_row(*, tenant: Tenant, control_pk) -> SoaRow:
+    """One control's SoA row (for inline editing), or Http404."""
+    try:
+        control = Control.objects.get(pk=control_pk)
+    except (Control.DoesNotExist, ValueError, TypeError):
+        raise Http404
+    for row in soa_rows(tenant=tenant):
+        if row.control.pk == control.pk:
+            return row
+    raise Http404

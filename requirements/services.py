@@ -1,0 +1,170 @@
+"""Writing requirement assessments, the statement of applicability and own requirements.
+
+Every write is a save() of a TenantModel, so the audit trail records it (trail.capture).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.tenancy import Tenant
+from inventory.models import System
+from requirements import selectors
+from requirements.catalogue import catalogue_is_loaded
+from requirements.models import ApplicabilityStatement, Control, Nis2Point, Requirement, RequirementStatus, Status, tags
+from requirements.rules import validate_levels
+from requirements.validators import validate_evidence_file
+from trail import chain
+
+class VersionConflict(Exception):
+    """Someone else saved the assessment after the caller read it."""
+
+    def __init__(self, current: RequirementStatus):
+        super().__init__(_("Someone else has changed this assessment since you opened it."))
+        self.current = current
+
+
+def _require_own_system(tenant: Tenant, system: System) -> None:
+    if not tenant.can_edit(RequirementStatus) or not tenant.owns(system):
+        raise PermissionDenied
+
+
+def requirement_status_set(*, tenant: Tenant, system: System, requirement: Requirement, data: dict,
+                           version: int | None = None, evidence_file=None, remove_file: bool = False) -> RequirementStatus:
+    """Record how far `system` meets `requirement` (created on first assessment).
+
+    `data` holds status, reason, evidence and link; `version`, when given, must be the version
+    the caller read (optimistic locking), else VersionConflict.
+    """
+    _require_own_system(tenant, system)
+    if not selectors.active_requirements(tenant).filter(pk=requirement.pk).exists():
+        raise ValidationError({"requirement": _("Choose a requirement in force in your catalogue.")})
+    status = data.get("status")
+    if status not in Status.values:
+        raise ValidationError({"status": _("Choose a status.")})
+    reason = (data.get("reason") or "").strip() if status == Status.NOT_APPLICABLE else ""
+    if status == Status.NOT_APPLICABLE and not reason:
+        raise ValidationError({"reason": _("Give the reason the requirement does not apply to this system.")})
+    if evidence_file is not None:
+        try:
+            validate_evidence_file(evidence_file)
+        except ValidationError as exc:
+            raise ValidationError({"evidence_file": exc.messages})
+    try:
+        with transaction.atomic():
+            current = (tenant.editable(RequirementStatus).select_for_update()
+                       .filter(system=system, requirement=requirement).first())
+            if current is None:
+                current = tenant.new(RequirementStatus, system=system, requirement=requirement)
+            elif version is not None and version != current.version:
+                raise VersionConflict(current)
+            else:
+                current.version += 1
+            current.system, current.requirement = system, requirement  # names for the trail
+            current.status, current.reason = status, reason
+            current.evidence = (data.get("evidence") or "").strip()
+            current.link = (data.get("link") or "").strip()
+            if evidence_file is not None:
+                current.evidence_file = evidence_file
+            elif remove_file:
+                # The stored file is kept: it was the evidence at the time (the trail names it).
+                current.evidence_file = ""
+            current.assessed_by, current.assessed_at = tenant.user, timezone.now()
+            current.full_clean()
+            current.save()
+    except IntegrityError:
+        # Two first assessments of the same pair at once: the other one won.
+        raise ValidationError(_("Someone else has just assessed this requirement; reload the page."))
+    return current
+
+
+def applicability_generate(*, tenant: Tenant) -> int:
+    """Create the missing rows of the organisation's statement of applicability, one per control.
+
+    A control is applicable by default when a requirement linked to it applies to one of the
+    organisation's systems; otherwise it is marked not applicable with the reason pending, for
+    someone to justify (ISO/IEC 27001:2022 6.1.3 d asks for the justification of exclusions).
+    Existing rows, i.e. decisions already taken, are left as they are.
+    """
+    if not tenant.can_edit(ApplicabilityStatement):
+        raise PermissionDenied
+    if not catalogue_is_loaded():
+        raise ValidationError(_("The requirement catalogue is not loaded; run manage.py load_requirements."))
+    missing = [row for row in selectors.soa_rows(tenant=tenant) if row.statement is None]
+    with transaction.atomic(), chain.deferred():
+        for row in missing:
+            statement = tenant.new(ApplicabilityStatement, control=row.control, applicable=row.suggested_applicable)
+            statement.full_clean()
+            statement.save()
+    return len(missing)
+
+
+def applicability_set(*, tenant: Tenant, control: Control, data: dict) -> ApplicabilityStatement:
+    """Decide one control of the statement of applicability: applicable, why (not), how far implemented."""
+    if not tenant.can_edit(ApplicabilityStatement):
+        raise PermissionDenied
+    applicable = bool(data.get("applicable"))
+    reason = (data.get("reason") or "").strip()
+    if not applicable and not reason:
+        raise ValidationError({"reason": _("Give the reason the control does not apply.")})
+    with transaction.atomic():
+        statement = tenant.editable(ApplicabilityStatement).select_for_update().filter(control=control).first()
+        if statement is None:
+            statement = tenant.new(ApplicabilityStatement, control=control)
+        statement.control = control
+        statement.applicable, statement.reason = applicable, reason
+        statement.implementation = data.get("implementation") or statement.implementation
+        statement.note = (data.get("note") or "").strip()
+        statement.full_clean()
+        statement.save()
+    return statement
+
+
+REQUIREMENT_FIELDS = ("code", "area", "title", "title_en", "text_is", "text_shall")
+
+
+def _requirement_values(data: dict) -> dict:
+    values = {name: (data.get(name) or "").strip() for name in REQUIREMENT_FIELDS}
+    values["levels"] = validate_levels(data.get("levels"))
+    points = sorted(set(data.get("nis2") or []))
+    if not set(points) <= set(Nis2Point.values):
+        raise ValidationError({"nis2": _("Choose points (a)–(j) of article 21(2).")})
+    values["nis2_points"] = tags(points)
+    return values
+
+
+def _check_code(tenant: Tenant, code: str, exclude_pk=None) -> None:
+    # The organisation's codes must not shadow the catalogue's: "ÅS-03" means one thing.
+    # Compared in Python: SQLite folds the case of ASCII letters only, and codes start with Å or Ä.
+    codes = tenant.scope(Requirement).exclude(pk=exclude_pk).values_list("code", flat=True)
+    if any(existing.casefold() == code.casefold() for existing in codes):
+        raise ValidationError({"code": _("The code %(code)s is already in use.") % {"code": code}})
+
+
+def requirement_create(*, tenant: Tenant, data: dict) -> Requirement:
+    """Add a requirement of the organisation's own to its catalogue."""
+    values = _requirement_values(data)
+    _check_code(tenant, values["code"])
+    with transaction.atomic():
+        requirement = tenant.new(Requirement, **values)
+        requirement.full_clean()
+        requirement.save()
+        requirement.controls.set(list(data.get("controls") or []))
+    return requirement
+
+
+def requirement_update(*, tenant: Tenant, requirement: Requirement, data: dict) -> Requirement:
+    """Change one of the organisation's own requirements (the shared catalogue is never edited here)."""
+    values = _requirement_values(data)
+    _check_code(tenant, values["code"], exclude_pk=requirement.pk)
+    with transaction.atomic():
+        current = tenant.get(Requirement, requirement.pk, write=True, queryset=Requirement.objects.select_for_update())
+        for name, value in values.items():
+            setattr(current, name, value)
+        current.full_clean()
+        current.save()
+        wanted = {c.pk for c in data.get("controls") or []}
+        if {c.pk for c in current.controls.all()} != wanted:
+            current.controls.set(wanted)
+    return current

@@ -1,0 +1,120 @@
+"""Pages and list endpoints of the requirements module read a number of queries that does not grow.
+
+Each test requests with a small data set, grows it (own requirements with controls, classified
+systems, assessments with assessors, SoA rows, another organisation's data) and requests again:
+the same number of queries, and exactly that number. "request" in the comments is the three
+queries of every page: the session, the user, the memberships with their organisations; "token"
+is the API's three: the token with its user, the memberships, the token's last-used time.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core.tenancy import tenant_for
+from requirements import services
+from requirements.models import ApplicabilityStatement, Control, Requirement
+from tests.factories import SystemFactory
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 3, 30
+
+
+@pytest.fixture
+def world(org_a, org_b, tenant, system, classify, catalogue, member):
+    """grow(n): n more own requirements, classified systems, assessments of `system` and SoA rows."""
+    classify(system, K=2, R=2, T=2, S=2)
+    controls = list(Control.objects.order_by("sort_key"))
+    catalogue_requirements = list(Requirement.objects.filter(organisation__isnull=True).order_by("code"))
+    coordinator = tenant_for(member(org_a, "coordinator"), org_a.pk)
+    made = [0]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = made[0]
+            made[0] += 1
+            own = Requirement.objects.create(organisation=org_a, code=f"EGEN-{i:02d}", area="supplier", title=f"Eget {i}",
+                                             text_is="Ä", text_shall="S", levels={"K": 1}, nis2_points="|d|")
+            own.controls.set(controls[i % 90: i % 90 + 2])
+            classify(SystemFactory(organisation=org_a, name=f"System {i:03d}"), K=i % 4, R=1, T=2, S=1)
+            classify(system, K=2, R=2, T=2, S=2)  # the system handles one more information type
+            assessor = tenant if i % 2 else coordinator  # two assessors to preload
+            services.requirement_status_set(tenant=assessor, system=system, requirement=catalogue_requirements[i],
+                                            data={"status": "met", "evidence": f"Bevis {i}"})
+            services.applicability_set(tenant=tenant, control=controls[i], data={"applicable": True, "implementation": "partly"})
+            Requirement.objects.create(organisation=org_b, code=f"B-{i:02d}", area="access", title="B", text_is="Ä",
+                                       text_shall="S", levels={"K": 1})
+
+    grow.system = system
+    return grow
+
+
+def _count(client, url: str, **headers) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:500]
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _same(world, client, url, expected, **headers):
+    world(SMALL)
+    small = _count(client, url, **headers)
+    world(LARGE - SMALL)
+    large = _count(client, url, **headers)
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) == expected, "\n".join(large)
+
+
+def test_catalogue_page(world, login, editor):
+    # request (3), the controls for the filter, COUNT for the paginator, one page of requirements,
+    # their controls.
+    _same(world, login(editor), reverse("requirements:catalogue"), 7)
+
+
+def test_catalogue_page_filtered(world, login, editor):
+    # The same seven with every filter (the control filters are a subquery, not extra queries).
+    url = reverse("requirements:catalogue") + "?q=Eget&area=supplier&control=5.1&nis2=d&attribute=domains:resilience&origin=own"
+    _same(world, login(editor), url, 7)
+
+
+def test_system_requirements_page(world, login, editor):
+    # request (3), the system, the classification settings, the protection need, the requirements,
+    # their controls, the statuses with their assessors.
+    _same(world, login(editor), reverse("requirements:system_requirements", args=[world.system.pk]), 9)
+
+
+def test_system_requirements_htmx_results_and_summary(world, login, editor):
+    client = login(editor)
+    url = reverse("requirements:system_requirements", args=[world.system.pk])
+    # The same nine for the rows only and for the summary only.
+    _same(world, client, url + "?status=met&attribute=capabilities:continuity", 9, HTTP_HX_REQUEST="true")
+    assert len(_count(client, url + "?part=summary", HTTP_HX_REQUEST="true")) == 9
+
+
+def test_soa_page(world, login, editor):
+    # request (3), the distinct protection needs of the organisation's systems, the classification
+    # settings, the requirements, their controls, the statement rows, the controls.
+    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 9)
+
+
+def test_api_catalogue(world, client, api, editor):
+    # token (3), COUNT, one page of requirements, their controls.
+    _same(world, client, "/api/requirements/catalogue?nis2=d", 6, **api(editor))
+
+
+def test_api_controls(world, client, api, editor):
+    # token (3), the controls.
+    _same(world, client, "/api/requirements/controls?capability=continuity", 4, **api(editor))
+
+
+def test_api_system_requirements(world, client, api, editor):
+    # token (3), the system, the settings, the need, the requirements, their controls, the statuses.
+    _same(world, client, f"/api/requirements/systems/{world.system.pk}", 9, **api(editor))
+
+
+def test_api_soa(world, client, api, editor):
+    # token (3), the needs, the settings, the requirements, their controls, the statements, the controls.
+    _same(world, client, "/api/requirements/soa", 9, **api(editor))
+    assert ApplicabilityStatement.objects.count() == LARGE

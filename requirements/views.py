@@ -1,0 +1,257 @@
+from dataclasses import fields
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.decorators import tenant_required
+from core.forms import apply_errors
+from organisations.roles import Perm
+from requirements import exports, rules, selectors, services
+from requirements.forms import (
+    ApplicabilityForm,
+    CatalogueFilterForm,
+    GenerateForm,
+    RequirementForm,
+    RequirementStatusForm,
+    SoaFilterForm,
+    SystemRequirementFilterForm,
+)
+from requirements.models import ATTRIBUTE_SETS, ApplicabilityStatement, Control, Requirement, RequirementStatus
+
+
+def _filters(form, cls):
+    """The dataclass `cls` filled from a valid filter form's non-empty values."""
+    data = form.cleaned_data if form.is_valid() else {}
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and v})
+
+
+def _query_without(request, *names) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _is_htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _req_form(request) -> str:
+    value = request.POST.get("form") or request.GET.get("form")
+    return value if value in ("is", "shall") else "is"
+
+
+@tenant_required()
+def catalogue(request):
+    """The requirement catalogue with the organisation's own additions, 50 a page."""
+    tenant = request.tenant
+    form = CatalogueFilterForm(request.GET or None, controls=Control.objects.order_by("sort_key"))
+    qs = selectors.catalogue_list(tenant=tenant, filters=_filters(form, selectors.CatalogueFilters))
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": _query_without(request, "page"),
+               "can_edit": tenant.can_edit(Requirement)}
+    template = "requirements/catalogue.html#results" if _is_htmx(request) else "requirements/catalogue.html"
+    return render(request, template, context)
+
+
+@tenant_required(Perm.REQUIREMENT_EDIT)
+def requirement_edit(request, pk=None):
+    """Add or change one of the organisation's own requirements."""
+    tenant = request.tenant
+    requirement = tenant.get(Requirement, pk, write=True) if pk else None
+    if requirement is None:
+        tenant.new(Requirement)  # permission check: only roles that may add requirements get the form
+    initial = RequirementForm.initial_for(requirement) if requirement else None
+    form = RequirementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if requirement:
+                services.requirement_update(tenant=tenant, requirement=requirement, data=form.cleaned_data)
+            else:
+                services.requirement_create(tenant=tenant, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The requirement was saved."))
+            return redirect(reverse("requirements:catalogue") + "?origin=own")
+    return render(request, "requirements/requirement_form.html", {"form": form, "requirement": requirement})
+
+
+@tenant_required()
+def system_requirements(request, pk):
+    """A system's requirements, derived from its protection need, with their statuses."""
+    tenant = request.tenant
+    system = selectors.own_system(tenant=tenant, pk=pk)
+    form = SystemRequirementFilterForm(request.GET or None, initial={"form": "is"})
+    report = selectors.system_requirements(tenant=tenant, system=system,
+                                           filters=_filters(form, selectors.SystemFilters))
+    context = {
+        "system": system, "report": report, "form": form, "req_form": _req_form(request),
+        "can_edit": tenant.can_edit(RequirementStatus), "query": _query_without(request, "part"),
+        "aspects": rules.ASPECTS,
+    }
+    template = "requirements/system_requirements.html"
+    if _is_htmx(request):
+        template += "#summary" if request.GET.get("part") == "summary" else "#results"
+    return render(request, template, context)
+
+
+def _status_initial(status: RequirementStatus | None) -> dict:
+    if status is None:
+        return {}
+    return {"status": status.status, "reason": status.reason, "evidence": status.evidence, "link": status.link,
+            "version": status.version}
+
+
+@tenant_required(Perm.REQUIREMENT_EDIT)
+def status_edit(request, pk, requirement_pk):
+    """Assess one requirement of a system: inline (htmx, one table row) or as a page."""
+    tenant = request.tenant
+    system = selectors.own_system(tenant=tenant, pk=pk)
+    row = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement_pk)
+    context = {"system": system, "row": row, "req_form": _req_form(request), "can_edit": True}
+    if request.method == "GET" and request.GET.get("cancel"):
+        return render(request, "requirements/status_row.html#display", context)
+    form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.requirement_status_set(
+                tenant=tenant, system=system, requirement=row.requirement, data=data, version=data.get("version"),
+                evidence_file=data.get("evidence_file"), remove_file=data.get("remove_file"),
+            )
+        except services.VersionConflict as exc:
+            form.add_error(None, str(exc) + " " + _("Your entries are kept below; check them and save again."))
+            form.data = form.data.copy()
+            form.data["version"] = exc.current.version
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if _is_htmx(request):
+                context["row"] = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement_pk)
+                response = render(request, "requirements/status_row.html#display", context)
+                response["HX-Trigger"] = "requirements-changed"  # the summary reloads itself
+                return response
+            messages.success(request, _("The assessment was saved."))
+            return redirect(reverse("requirements:system_requirements", args=[system.pk]) + f"?form={context['req_form']}")
+    context["form"] = form
+    template = "requirements/status_row.html#edit" if _is_htmx(request) else "requirements/status_form.html"
+    return render(request, template, context)
+
+
+@tenant_required()
+def evidence_file(request, pk):
+    """Download an evidence file; always as an attachment, never shown in the browser."""
+    status = request.tenant.get(RequirementStatus, pk)
+    if not status.evidence_file:
+        raise Http404
+    try:
+        handle = status.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=status.file_name)
+
+
+def _export_language(request) -> str:
+    return "en" if request.GET.get("lang") == "en" else "sv"
+
+
+@tenant_required()
+def system_export(request, pk, fmt):
+    """The system's requirement list as XLSX or DOCX; the SKA form (for procurement) by default."""
+    tenant = request.tenant
+    system = selectors.own_system(tenant=tenant, pk=pk)
+    form = SystemRequirementFilterForm(request.GET or None)
+    report = selectors.system_requirements(tenant=tenant, system=system,
+                                           filters=_filters(form, selectors.SystemFilters))
+    req_form = "is" if request.GET.get("form") == "is" else "shall"
+    build, content_type = (exports.system_docx, exports.DOCX_TYPE) if fmt == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
+    today = selectors.today()
+    response = HttpResponse(build(report, form=req_form, language=_export_language(request), today=today),
+                            content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt, today)}"'
+    return response
+
+
+def _soa_context(request):
+    tenant = request.tenant
+    form = SoaFilterForm(request.GET or None)
+    rows = selectors.soa_rows(tenant=tenant)
+    pairs = [(row.control, row.statement) for row in rows]
+    return {
+        "form": form, "rows": selectors.soa_filtered(rows, _filters(form, selectors.SoaFilters)),
+        "counts": rules.soa_counts(pairs), "by_attribute": rules.summarise_controls_by_attribute(pairs, ATTRIBUTE_SETS),
+        "can_edit": tenant.can_edit(ApplicabilityStatement),
+        "undecided": sum(1 for _c, s in pairs if s is None), "generate_form": GenerateForm(),
+        "query": _query_without(request),
+    }
+
+
+@tenant_required()
+def soa(request):
+    """The statement of applicability: all 93 controls, filterable by the ISO/IEC 27002 attributes."""
+    template = "requirements/soa.html#results" if _is_htmx(request) else "requirements/soa.html"
+    return render(request, template, _soa_context(request))
+
+
+@tenant_required(Perm.REQUIREMENT_EDIT)
+@require_POST
+def soa_generate(request):
+    """Create the missing rows of the statement of applicability."""
+    form = GenerateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was created: the request was incomplete."))
+        return redirect("requirements:soa")
+    try:
+        created = services.applicability_generate(tenant=request.tenant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(n)d controls were added to the statement of applicability.") % {"n": created})
+    return redirect("requirements:soa")
+
+
+@tenant_required(Perm.REQUIREMENT_EDIT)
+def soa_edit(request, pk):
+    """Decide one control (pk: the control's id): inline (htmx, one table row) or as a page."""
+    tenant = request.tenant
+    row = selectors.soa_row(tenant=tenant, control_pk=pk)
+    context = {"row": row, "can_edit": True}
+    if request.method == "GET" and request.GET.get("cancel"):
+        return render(request, "requirements/soa_row.html#display", context)
+    statement = row.statement
+    initial = ({"applicable": statement.applicable, "reason": statement.reason, "implementation": statement.implementation,
+                "note": statement.note} if statement else {"applicable": row.suggested_applicable})
+    form = ApplicabilityForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.applicability_set(tenant=tenant, control=row.control, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if _is_htmx(request):
+                context["row"] = selectors.soa_row(tenant=tenant, control_pk=pk)
+                return render(request, "requirements/soa_row.html#display", context)
+            messages.success(request, _("The statement of applicability was saved."))
+            return redirect("requirements:soa")
+    context["form"] = form
+    template = "requirements/soa_row.html#edit" if _is_htmx(request) else "requirements/soa_form.html"
+    return render(request, template, context)
+
+
+@tenant_required()
+def soa_export(request):
+    """The statement of applicability as XLSX."""
+    tenant = request.tenant
+    content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
+                               language=_export_language(request), today=selectors.today())
+    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="soa-{tenant.organisation.slug}-{selectors.today().isoformat()}.xlsx"'
+    return response

@@ -1,0 +1,158 @@
+"""Read-side queries of risk analysis. All go through the tenant's scope."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from core.tenancy import Tenant
+from inventory.models import System
+from risk import rules
+from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, RiskSystem, Strategy, Threat, Treatment
+
+KINDS = ("inherent", "residual")
+
+SORTS = {
+    "residual": ("-residual_score", "title", "pk"),
+    "inherent": ("-inherent_score", "title", "pk"),
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "status": ("status", "title", "pk"),
+    "review": ("review_date", "title", "pk"),
+    "owner": ("owner__email", "title", "pk"),
+    "updated": ("-updated_at", "-pk"),
+}
+
+
+def matrix_for(tenant: Tenant) -> RiskMatrix:
+    """The organisation's matrix; an unsaved default if it has none yet.
+
+    Reading never creates it: a reader's visit must not write (services.matrix_ensure does
+    that on the first risk or configuration).
+    """
+    matrix = RiskMatrix.objects.filter(organisation_id=tenant.membership.organisation_id).first()
+    return matrix or RiskMatrix(organisation_id=tenant.membership.organisation_id)
+
+
+@dataclass(frozen=True)
+class RiskFilters:
+    q: str = ""
+    system: int | None = None
+    level: str = ""
+    kind: str = "residual"  # which assessment `level` and the cell (l, c) refer to
+    status: str = ""
+    owner: int | None = None
+    strategy: str = ""
+    orphaned: bool = False
+    l: int | None = None  # noqa: E741  (the heat map's query parameter names)
+    c: int | None = None
+    session: int | None = None
+    sort: str = "residual"
+
+
+def _fields(kind: str) -> tuple[str, str, str]:
+    prefix = kind if kind in KINDS else "residual"
+    return f"{prefix}_likelihood", f"{prefix}_consequence", f"{prefix}_score"
+
+
+def risk_list(*, tenant: Tenant, filters: RiskFilters, matrix: RiskMatrix) -> QuerySet:
+    """The register, filtered and sorted, with what a row shows preloaded (one query per page
+    plus one for the linked systems of the page's risks)."""
+    # The acceptor is for the API's list, which names them on every row.
+    qs = tenant.scope(Risk).select_related("owner", "threat", "accepted_by")
+    likelihood, consequence, score = _fields(filters.kind)
+    if filters.q:
+        qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    if filters.system:
+        qs = qs.filter(Exists(RiskSystem.objects.filter(risk=OuterRef("pk"), system_id=filters.system)))
+    if filters.level in rules.LEVEL_ORDER:
+        low, high = rules.score_range(filters.level, matrix.thresholds, matrix.max_score)
+        qs = qs.filter(**{f"{score}__gte": low, f"{score}__lte": high})
+    if filters.l and filters.c:
+        qs = qs.filter(**{likelihood: filters.l, consequence: filters.c})
+    if filters.status in RiskStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.owner:
+        qs = qs.filter(owner_id=filters.owner)
+    if filters.strategy in Strategy.values:
+        qs = qs.filter(strategy=filters.strategy)
+    if filters.orphaned:
+        qs = qs.filter(Exists(RiskSystem.objects.filter(risk=OuterRef("pk"), system__isnull=True)))
+    if filters.session:
+        qs = qs.filter(session_id=filters.session)
+    links = RiskSystem.objects.only("pk", "risk_id", "system_id", "system_name")
+    qs = qs.prefetch_related(Prefetch("system_links", queryset=links))
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["residual"]))
+
+
+def risk_detail(*, tenant: Tenant, pk) -> Risk:
+    """One risk with everything its page shows."""
+    qs = Risk.objects.select_related("owner", "threat", "accepted_by", "session").prefetch_related(
+        Prefetch("system_links", queryset=RiskSystem.objects.select_related("system")),
+        "information_types", "suppliers",
+        Prefetch("treatments", queryset=Treatment.objects.select_related("owner").order_by("due_date", "pk")),
+    )
+    return tenant.get(Risk, pk, queryset=qs)
+
+
+def heatmap_counts(*, tenant: Tenant, kind: str) -> dict[tuple[int, int], int]:
+    """Number of risks per cell (likelihood, consequence), closed risks left out."""
+    likelihood, consequence, _score = _fields(kind)
+    rows = (tenant.scope(Risk).exclude(status=RiskStatus.CLOSED)
+            .filter(**{f"{likelihood}__isnull": False, f"{consequence}__isnull": False})
+            .values_list(likelihood, consequence).annotate(n=Count("pk")).order_by())
+    return {(l, c): n for l, c, n in rows}
+
+
+def risk_overview(*, tenant: Tenant) -> dict:
+    """Figures for the overview page: open, by status, orphaned, overdue reviews."""
+    from actions.selectors import today
+
+    return tenant.scope(Risk).aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=~Q(status=RiskStatus.CLOSED)),
+        accepted=Count("pk", filter=Q(status=RiskStatus.ACCEPTED)),
+        unassessed=Count("pk", filter=Q(residual_score__isnull=True) & ~Q(status=RiskStatus.CLOSED)),
+        review_overdue=Count("pk", filter=Q(review_date__lt=today()) & ~Q(status=RiskStatus.CLOSED)),
+    )
+
+
+def systems_with_risks(*, tenant: Tenant) -> list[tuple[int, str]]:
+    """(pk, name) of the visible systems that risks are linked to: the register's system filter."""
+    linked = RiskSystem.objects.filter(organisation_id=tenant.membership.organisation_id, system__isnull=False)
+    return list(tenant.scope(System).filter(Exists(linked.filter(system=OuterRef("pk"))))
+                .order_by("name").values_list("pk", "name"))
+
+
+def session_list(*, tenant: Tenant) -> QuerySet:
+    return tenant.scope(RiskSession).annotate(risk_count=Count("risks", distinct=True),
+                                              participant_count=Count("participants", distinct=True)).order_by("-date", "-pk")
+
+
+def session_detail(*, tenant: Tenant, pk) -> RiskSession:
+    qs = RiskSession.objects.prefetch_related("participants")
+    return tenant.get(RiskSession, pk, queryset=qs)
+
+
+def threat_list(*, tenant: Tenant) -> QuerySet:
+    """The shared catalogue and the organisation's own threats, with how often each is used."""
+    own = Q(risks__organisation_id=tenant.membership.organisation_id)
+    return tenant.scope(Threat).annotate(risk_count=Count("risks", filter=own)).order_by("category", "name", "pk")
+
+
+def with_levels(risks, matrix: RiskMatrix) -> list[Risk]:
+    """Attach each risk's levels under the current matrix (computed, never stored: the
+    thresholds can change without touching the risks)."""
+    labels = dict(rules.Level.choices)
+    for risk in risks:
+        risk.inherent_level = matrix.level(risk.inherent_likelihood, risk.inherent_consequence)
+        risk.residual_level = matrix.level(risk.residual_likelihood, risk.residual_consequence)
+        risk.inherent_level_label = labels.get(risk.inherent_level, "")
+        risk.residual_level_label = labels.get(risk.residual_level, "")
+    return risks
+
+
+def home_heatmap(*, tenant: Tenant):
+    """The small residual-risk heat map of the start page (two queries: matrix, counts)."""
+    from risk import heatmap
+
+    return heatmap.build(matrix_for(tenant), heatmap_counts(tenant=tenant, kind="residual"), "residual", compact=True)

@@ -1,0 +1,401 @@
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actions.models import Action
+from core.decorators import tenant_required
+from core.forms import apply_errors
+from organisations.roles import Perm
+from risk import heatmap, importexport, rules, selectors, services
+from risk.forms import (
+    AcceptForm,
+    ImportForm,
+    MappingForm,
+    MatrixForm,
+    RiskFilterForm,
+    RiskForm,
+    SessionForm,
+    ThreatForm,
+    TreatmentForm,
+)
+from risk.models import Risk, RiskMatrix, RiskSession, Threat, Treatment
+from trail.selectors import record_history
+
+PAGE_SIZE = 50
+
+
+def _query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _owner_choices(tenant) -> list[tuple[int, str]]:
+    return list(tenant.users().values_list("pk", "email"))
+
+
+def _filters(form: RiskFilterForm) -> selectors.RiskFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    return selectors.RiskFilters(**{k: v for k, v in data.items() if v not in (None, "", False)})
+
+
+@tenant_required()
+def risk_list(request):
+    """The register: filters (also a heat-map cell), sorting, 50 a page; htmx asks for the rows only."""
+    tenant = request.tenant
+    matrix = selectors.matrix_for(tenant)
+    form = RiskFilterForm(request.GET or None, systems=selectors.systems_with_risks(tenant=tenant),
+                          owners=_owner_choices(tenant))
+    filters = _filters(form)
+    page = Paginator(selectors.risk_list(tenant=tenant, filters=filters, matrix=matrix), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    cell = None
+    if filters.l and filters.c:
+        scale_l, scale_c = matrix.likelihood_scale(), matrix.consequence_scale()
+        if filters.l <= len(scale_l) and filters.c <= len(scale_c):
+            cell = {"likelihood": scale_l[filters.l - 1], "consequence": scale_c[filters.c - 1],
+                    "kind": _("residual risk") if filters.kind == "residual" else _("inherent risk")}
+    context = {
+        "form": form, "page": page, "risks": selectors.with_levels(list(page), matrix), "matrix": matrix, "cell": cell,
+        "can_edit": tenant.can_edit(Risk), "query": _query_without_page(request),
+    }
+    template = "risk/risk_list.html#results" if request.headers.get("HX-Request") else "risk/risk_list.html"
+    return render(request, template, context)
+
+
+@tenant_required()
+def risk_export(request):
+    """The register as shown (same filters) as an Excel workbook."""
+    tenant = request.tenant
+    form = RiskFilterForm(request.GET or None, systems=selectors.systems_with_risks(tenant=tenant),
+                          owners=_owner_choices(tenant))
+    content = importexport.export_xlsx(tenant=tenant, filters=_filters(form))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="risks-{tenant.organisation.slug}-{stamp}.xlsx"'
+    return response
+
+
+@tenant_required(Perm.RISK_EDIT)
+def risk_import(request):
+    """Upload a workbook; all rows are saved, or none with the errors listed per row and column."""
+    tenant = request.tenant
+    if not tenant.can_edit(Risk):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = importexport.risks_import(tenant=tenant, file=form.cleaned_data["file"])
+        except importexport.ImportFileError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if not result.errors:
+                messages.success(request, _("Imported: %(c)d new, %(u)d changed, %(n)d unchanged.") % {
+                    "c": result.created, "u": result.updated, "n": result.unchanged})
+                return redirect("risk:risk_list")
+    return render(request, "risk/risk_import.html", {"form": form, "result": result})
+
+
+@tenant_required()
+def risk_overview(request):
+    """Heat maps of inherent and residual risk with the register's key figures."""
+    tenant = request.tenant
+    matrix = selectors.matrix_for(tenant)
+    maps = [heatmap.build(matrix, selectors.heatmap_counts(tenant=tenant, kind=kind), kind)
+            for kind in ("inherent", "residual")]
+    return render(request, "risk/overview.html", {
+        "maps": maps, "figures": selectors.risk_overview(tenant=tenant), "matrix": matrix,
+        "levels": _legend(matrix), "can_edit": tenant.can_edit(Risk),
+    })
+
+
+def _legend(matrix: RiskMatrix) -> list[tuple[str, str, str]]:
+    """(level, label, score range) for the heat map's legend."""
+    result = []
+    for level, label in rules.Level.choices:
+        low, high = rules.score_range(level, matrix.thresholds, matrix.max_score)
+        result.append((level, label, f"{low}–{high}" if low != high else str(low)))
+    return result
+
+
+def _treatment_actions(treatments: list[Treatment]) -> dict[int, list[Action]]:
+    """The actions of the risk's treatments, in one query for all of them."""
+    if not treatments:
+        return {}
+    content_type = ContentType.objects.get_for_model(Treatment)
+    by_treatment: dict[int, list[Action]] = {t.pk: [] for t in treatments}
+    for action in (Action.objects.filter(source_type=content_type, source_id__in=[str(t.pk) for t in treatments])
+                   .select_related("owner").order_by("due_date", "pk")):
+        by_treatment[int(action.source_id)].append(action)
+    return by_treatment
+
+
+@tenant_required()
+def risk_detail(request, pk):
+    tenant = request.tenant
+    risk = selectors.risk_detail(tenant=tenant, pk=pk)
+    matrix = selectors.matrix_for(tenant)
+    selectors.with_levels([risk], matrix)
+    treatments = list(risk.treatments.all())
+    actions = _treatment_actions(treatments)
+    for treatment in treatments:
+        treatment.plan_actions = actions.get(treatment.pk, [])
+    can_edit = tenant.can_edit(Risk) and tenant.owns(risk)
+    privileged = rules.needs_privileged_acceptance(matrix, risk.residual_likelihood, risk.residual_consequence)
+    context = {
+        "risk": risk, "matrix": matrix, "treatments": treatments, "can_edit": can_edit,
+        "assessments": _assessments(risk, matrix),
+        "likelihood_scale": matrix.likelihood_scale(), "consequence_scale": matrix.consequence_scale(),
+        "privileged": privileged,
+        "can_accept": can_edit and risk.residual_score is not None and (not privileged or tenant.can(Perm.RISK_ACCEPT)),
+        "history": record_history(obj=risk)[:50],
+        "today": timezone.localdate(),
+    }
+    return render(request, "risk/risk_detail.html", context)
+
+
+def _assessments(risk: Risk, matrix: RiskMatrix) -> list[dict]:
+    """The inherent and residual assessment with the matrix's labels, for the risk's page."""
+    scale_l, scale_c = matrix.likelihood_scale(), matrix.consequence_scale()
+    result = []
+    for kind, title in (("inherent", _("Before treatment (inherent risk)")), ("residual", _("Residual risk"))):
+        likelihood, consequence = getattr(risk, f"{kind}_likelihood"), getattr(risk, f"{kind}_consequence")
+        result.append({
+            "kind": kind, "title": title, "likelihood": likelihood, "consequence": consequence,
+            "likelihood_label": scale_l[likelihood - 1] if likelihood and likelihood <= len(scale_l) else "",
+            "consequence_label": scale_c[consequence - 1] if consequence and consequence <= len(scale_c) else "",
+            "score": rules.score(likelihood, consequence),
+            "level": getattr(risk, f"{kind}_level"), "level_label": getattr(risk, f"{kind}_level_label"),
+        })
+    return result
+
+
+def _risk_form_response(request, form, risk, conflict=None):
+    return render(request, "risk/risk_form.html", {"form": form, "risk": risk, "conflict": conflict})
+
+
+@tenant_required(Perm.RISK_EDIT)
+def risk_create(request):
+    tenant = request.tenant
+    tenant.new(Risk)  # 403 for a role that may not add risks here
+    matrix = selectors.matrix_for(tenant)
+    initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
+    form = RiskForm(request.POST or None, tenant=tenant, matrix=matrix, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            risk = services.risk_create(tenant=tenant, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The risk was added to the register."))
+            return redirect("risk:risk_detail", pk=risk.pk)
+    return _risk_form_response(request, form, None)
+
+
+@tenant_required(Perm.RISK_EDIT)
+def risk_edit(request, pk):
+    tenant = request.tenant
+    risk = tenant.get(Risk, pk, write=True)
+    matrix = selectors.matrix_for(tenant)
+    form = RiskForm(request.POST or None, instance=risk, tenant=tenant, matrix=matrix, initial={"version": risk.version})
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_update(tenant=tenant, risk=risk, data=form.cleaned_data,
+                                 version=form.cleaned_data.get("version") or 0)
+        except services.VersionConflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc) + " " + _("Your changes are kept below; compare and save again."))
+            form.data = form.data.copy()
+            form.data["version"] = conflict.version
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("risk:risk_detail", pk=risk.pk)
+    return _risk_form_response(request, form, risk, conflict)
+
+
+@tenant_required(Perm.RISK_EDIT)
+def risk_accept(request, pk):
+    """Accept the residual risk with a justification (above the threshold: system owner or admin)."""
+    tenant = request.tenant
+    risk = tenant.get(Risk, pk, write=True)
+    matrix = selectors.matrix_for(tenant)
+    privileged = rules.needs_privileged_acceptance(matrix, risk.residual_likelihood, risk.residual_consequence)
+    if privileged and not tenant.can(Perm.RISK_ACCEPT):
+        raise PermissionDenied
+    form = AcceptForm(request.POST or None, initial={"version": risk.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.risk_accept(tenant=tenant, risk=risk, justification=form.cleaned_data["justification"],
+                                 version=form.cleaned_data["version"])
+        except services.VersionConflict as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The residual risk was accepted."))
+            return redirect("risk:risk_detail", pk=risk.pk)
+    selectors.with_levels([risk], matrix)
+    return render(request, "risk/risk_accept.html", {
+        "form": form, "risk": risk, "privileged": privileged})
+
+
+@tenant_required(Perm.RISK_EDIT)
+def treatment_create(request, pk):
+    tenant = request.tenant
+    risk = tenant.get(Risk, pk, write=True)
+    form = TreatmentForm(request.POST or None, tenant=tenant, initial={"owner": risk.owner_id})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.treatment_add(tenant=tenant, risk=risk, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The treatment was added; it is now in the action plan."))
+            return redirect("risk:risk_detail", pk=risk.pk)
+    return render(request, "risk/treatment_form.html", {"form": form, "risk": risk, "treatment": None})
+
+
+@tenant_required(Perm.RISK_EDIT)
+def treatment_edit(request, pk):
+    tenant = request.tenant
+    treatment = tenant.get(Treatment, pk, write=True, queryset=Treatment.objects.select_related("risk"))
+    form = TreatmentForm(request.POST or None, instance=treatment, tenant=tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.treatment_update(tenant=tenant, treatment=treatment, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The treatment was saved."))
+            return redirect("risk:risk_detail", pk=treatment.risk_id)
+    return render(request, "risk/treatment_form.html", {
+        "form": form, "risk": treatment.risk, "treatment": treatment, "history": record_history(obj=treatment)[:50]})
+
+
+@tenant_required()
+def session_list(request):
+    tenant = request.tenant
+    page = Paginator(selectors.session_list(tenant=tenant), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "risk/session_list.html", {"page": page, "can_edit": tenant.can_edit(RiskSession)})
+
+
+@tenant_required()
+def session_detail(request, pk):
+    tenant = request.tenant
+    session = selectors.session_detail(tenant=tenant, pk=pk)
+    matrix = selectors.matrix_for(tenant)
+    risks = selectors.with_levels(list(tenant.scope(Risk).filter(session=session).select_related("owner")
+                              .order_by("-residual_score", "title", "pk")[:100]), matrix)
+    return render(request, "risk/session_detail.html", {
+        "session": session, "risks": risks,
+        "can_edit": tenant.can_edit(RiskSession) and tenant.owns(session), "history": record_history(obj=session)[:50],
+    })
+
+
+@tenant_required(Perm.RISK_EDIT)
+def session_edit(request, pk=None):
+    tenant = request.tenant
+    session = tenant.get(RiskSession, pk, write=True) if pk else tenant.new(RiskSession)
+    form = SessionForm(request.POST or None, instance=session, tenant=tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.session_save(tenant=tenant, session=session if pk else None, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("risk:session_detail", pk=saved.pk)
+    return render(request, "risk/session_form.html", {"form": form, "session": session if pk else None})
+
+
+@tenant_required()
+def threat_list(request):
+    tenant = request.tenant
+    page = Paginator(selectors.threat_list(tenant=tenant), 100).get_page(request.GET.get("page"))
+    return render(request, "risk/threat_list.html", {"page": page, "can_edit": tenant.can_edit(Threat)})
+
+
+@tenant_required(Perm.RISK_EDIT)
+def threat_edit(request, pk=None):
+    """Add or change one of the organisation's own threats; the shared catalogue is read-only."""
+    tenant = request.tenant
+    threat = tenant.get(Threat, pk, write=True) if pk else None
+    form = ThreatForm(request.POST or None, instance=threat)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.threat_save(tenant=tenant, threat=threat, data=form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The threat was saved."))
+            return redirect("risk:threat_list")
+    return render(request, "risk/threat_form.html", {"form": form, "threat": threat})
+
+
+def _matrix_initial(matrix: RiskMatrix) -> dict:
+    return {"version": matrix.version, "likelihood_size": matrix.likelihood_size,
+            "consequence_size": matrix.consequence_size, "medium_from": matrix.medium_from,
+            "high_from": matrix.high_from, "very_high_from": matrix.very_high_from,
+            "acceptance_level": matrix.acceptance_level}
+
+
+@tenant_required(Perm.RISK_CONFIGURE)
+def matrix_settings(request):
+    """The matrix; a new scale size while risks exist leads to the mapping confirmation page."""
+    tenant = request.tenant
+    if not tenant.can_edit(RiskMatrix):
+        raise PermissionDenied
+    matrix = selectors.matrix_for(tenant)
+    form = MatrixForm(request.POST or None, matrix=matrix, initial=_matrix_initial(matrix))
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        new_sizes = {"likelihood": data["likelihood_size"], "consequence": data["consequence_size"]}
+        suggestion = _suggestion(matrix, new_sizes)
+        mapping_form = None
+        if request.POST.get("confirm_mapping"):
+            mapping_form = MappingForm(request.POST, old=matrix, new_sizes=new_sizes, suggestion=suggestion)
+            if not mapping_form.is_valid():
+                return _mapping_page(request, form, mapping_form, matrix)
+        try:
+            services.matrix_update(
+                tenant=tenant, data=data, version=form.cleaned_data["version"],
+                likelihood_mapping=mapping_form.mapping("likelihood") if mapping_form else None,
+                consequence_mapping=mapping_form.mapping("consequence") if mapping_form else None)
+        except services.MappingRequired:
+            return _mapping_page(request, form, MappingForm(old=matrix, new_sizes=new_sizes, suggestion=suggestion),
+                                 matrix)
+        except services.VersionConflict as exc:
+            form.add_error(None, str(exc) + " " + _("Reload the page to see the saved settings."))
+        except ValidationError as exc:
+            if mapping_form is not None and any(k.endswith("_mapping") for k in getattr(exc, "message_dict", {})):
+                apply_errors(mapping_form, exc)
+                return _mapping_page(request, form, mapping_form, matrix)
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The risk matrix was saved."))
+            return redirect("risk:matrix_settings")
+    return render(request, "risk/matrix_form.html", {
+        "form": form, "matrix": matrix, "legend": _legend(matrix),
+        "likelihood_labels": form.label_fields("likelihood"), "consequence_labels": form.label_fields("consequence"),
+    })
+
+
+def _suggestion(matrix: RiskMatrix, new_sizes: dict[str, int]) -> dict[str, dict[int, int] | None]:
+    return {axis: (rules.suggest_mapping(getattr(matrix, f"{axis}_size"), size)
+                   if getattr(matrix, f"{axis}_size") != size else None) for axis, size in new_sizes.items()}
+
+
+def _mapping_page(request, form: MatrixForm, mapping_form: MappingForm, matrix: RiskMatrix):
+    return render(request, "risk/matrix_mapping.html", {
+        "form": form, "mapping_form": mapping_form, "matrix": matrix,
+        "risk_count": request.tenant.editable(Risk).count(),
+    })

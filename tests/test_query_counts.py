@@ -1,0 +1,170 @@
+"""List and dashboard pages run a number of SQL queries that does not grow with the data.
+
+Each test requests a page with a small data set (3 systems with their links), grows the data
+to 40 systems (each with a unit, a supplier, an owner and an administrator, information types,
+dependencies, a share with the supplier organisation, a system of another organisation shared
+back, and a new member), requests the page again and asserts the very same number of queries,
+and that number exactly. A page whose count grows has an N+1 in its selector or template.
+
+Every page request starts with the same three queries, named "request" in the comments below:
+the session, the signed-in user, and the user's memberships with their organisations.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import ApiToken
+from inventory.models import System
+from tests.factories import (
+    DependencyFactory,
+    InformationTypeFactory,
+    OrganisationFactory,
+    SupplierFactory,
+    SystemFactory,
+    UnitFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+SMALL, LARGE = 3, 40
+
+
+@pytest.fixture
+def world(org_a, org_b, supplier_org, member):
+    """grow(n) adds n systems with all their links to Kommun A; returns A's coordinator."""
+    coordinator = member(org_a, "coordinator")
+    people = [member(org_a, "system_owner"), member(org_a, "system_administrator")]
+    first: list[System] = []
+    made = [0]
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = made[0]
+            made[0] += 1
+            parent = UnitFactory(organisation=org_a, name=f"Nämnd {i:03d}")
+            unit = UnitFactory(organisation=org_a, name=f"Förvaltning {i:03d}", kind="administration", parent=parent)
+            system = SystemFactory(
+                organisation=org_a, name=f"System {i:03d}", unit=unit,
+                supplier=SupplierFactory(organisation=org_a, name=f"Leverantör {i:03d} AB"),
+                owner=people[i % 2], administrator=people[(i + 1) % 2],
+                lifecycle="operation", hosting="cloud", criticality="high", personal_data=True,
+            )
+            system.information_types.set(
+                [InformationTypeFactory(organisation=org_a, name=f"Informationstyp {i:03d}-{k}") for k in range(2)]
+            )
+            system.shared_with.add(supplier_org)
+            other = SystemFactory(organisation=org_b, name=f"System B {i:03d}", owner=None)
+            other.shared_with.add(org_a)
+            member(org_a, "reader", email=f"reader{i:03d}@kommun-a.example")
+            if not first:
+                first.append(system)
+                continue
+            # The first system gains links on every round, so its page grows too.
+            hub = first[0]
+            DependencyFactory(system=system, depends_on=hub, organisation=org_a)
+            DependencyFactory(system=hub, depends_on=system, organisation=org_a)
+            hub.information_types.add(*system.information_types.all())
+            hub.shared_with.add(OrganisationFactory(name=f"Drift {i:03d} AB", slug=f"drift-{i:03d}", kind="supplier"))
+
+    grow.coordinator = coordinator
+    grow.first = first
+    return grow
+
+
+def _queries(client, url: str, **headers) -> list[str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:500]
+    return [q["sql"] for q in ctx.captured_queries]
+
+
+def _same_count(world, client, url: str, expected: int, must_show: str, **headers) -> None:
+    world(SMALL)
+    small = _queries(client, url, **headers)
+    world(LARGE - SMALL)
+    response = client.get(url, **headers)
+    assert must_show in response.content.decode()
+    large = _queries(client, url, **headers)
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) == expected, "\n".join(large)
+
+
+def test_start_page(world, login):
+    # request (3), totals by lifecycle, by hosting, the aggregate figures, information types,
+    # the risk matrix and the residual risks per heat-map cell, the 8 latest trail entries.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("core:home"), 10, must_show="Kommun A")
+
+
+def test_systems_list(world, login):
+    # request (3), COUNT for the paginator, one page of systems joined with owner, supplier,
+    # organisation, unit and administrator.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("inventory:system_list"), 5, must_show="System 039")
+
+
+def test_systems_list_filtered_and_sorted(world, login):
+    # The same five queries with filters and another sort order.
+    client = login(world.coordinator)
+    url = reverse("inventory:system_list") + "?q=System&lifecycle=operation&hosting=cloud&criticality=high" \
+        "&personal_data=yes&sort=owner"
+    _same_count(world, client, url, 5, must_show="System 039")
+
+
+def test_systems_list_htmx_rows(world, login):
+    # The htmx partial (rows only): the same five queries as the full page.
+    client = login(world.coordinator)
+    url = reverse("inventory:system_list") + "?sort=-name"
+    _same_count(world, client, url, 5, must_show="System 039", HTTP_HX_REQUEST="true")
+
+
+def test_system_detail(world, login):
+    # request (3), the system with owner, administrator, supplier, organisation and unit,
+    # its information types, its shares, what it depends on, what depends on it, the
+    # systems offered in the dependency form, its history, its protection need (the highest
+    # classification level of its information types, one aggregate).
+    client = login(world.coordinator)
+    world(SMALL)
+    url = reverse("inventory:system_detail", args=[world.first[0].pk])
+    small = _queries(client, url)
+    world(LARGE - SMALL)
+    assert "System 039" in client.get(url).content.decode()
+    large = _queries(client, url)
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) == 11, "\n".join(large)
+
+
+def test_information_types_list(world, login):
+    # request (3), COUNT for the paginator, one page of information types with their system counts.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("inventory:infotype_list"), 5, must_show="Informationstyp 024-0")
+
+
+def test_suppliers_list(world, login):
+    # request (3), COUNT for the paginator, one page of suppliers with their system counts.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("suppliers:supplier_list"), 5, must_show="Leverantör 039 AB")
+
+
+def test_organisation_page(world, login):
+    # request (3), units with their parents, members with their users, the suppliers serving
+    # the organisation, its customers.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("organisations:detail"), 7, must_show="reader039@kommun-a.example")
+
+
+def test_audit_trail_log(world, login):
+    # request (3), COUNT for the paginator, one page of 50 entries.
+    client = login(world.coordinator)
+    _same_count(world, client, reverse("trail:log"), 5, must_show="System 039")
+
+
+def test_api_systems_list(world, client):
+    # The token with its user, the user's memberships with their organisations, the token's
+    # last-used time, COUNT for the paginator, one page of systems joined with owner,
+    # administrator, supplier, organisation and unit.
+    _, raw = ApiToken.issue(user=world.coordinator, name="query counts")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    _same_count(world, client, "/api/systems?sort=-name", 5, must_show="System 039", **headers)

@@ -1,0 +1,25 @@
+"""The REST API root: /api/, schema at /api/openapi.json, docs at /api/docs."""
+
+from ninja import NinjaAPI
+
+from core.api import TokenAuth, install_error_handlers
+
+api = NinjaAPI(
+    title="Tillit API",
+    version="1",
+    description="Information security management for municipalities. Authenticate with "
+    "`Authorization: Bearer <token>`; choose the organisation with the `X-Organisation` header.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+install_error_handlers(api)
+
+api.add_router("/", "organisations.api.router")
+api.add_router("/systems", "inventory.api.router")
+api.add_router("/systems-io", "inventory.api_importexport.router")
+api.add_router("/trail", "trail.api.router")
+api.add_router("/classification", "classification.api.router")
+api.add_router("/requirements", "requirements.api.router")
+api.add_router("/risks", "risk.api.router")
+api.add_router("/actions", "actions.api.router")
+api.add_router("/placement", "placement.api.router")

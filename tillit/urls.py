@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from core.api import api_not_found
+from tillit.api import api
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("profile/", include("accounts.urls")),
+    path("organisation/", include("organisations.urls")),
+    path("systems/", include("inventory.urls")),
+    path("suppliers/", include("suppliers.urls")),
+    path("trail/", include("trail.urls")),
+    path("classification/", include("classification.urls")),
+    path("requirements/", include("requirements.urls")),
+    path("risks/", include("risk.urls")),
+    path("actions/", include("actions.urls")),
+    path("placement/", include("placement.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    # API clients get JSON errors also for paths no endpoint matches (e.g. /api/systems/-1).
+    re_path(r"^api/", api_not_found),
+    path("admin/", admin.site.urls),
+]
