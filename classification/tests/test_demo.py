@@ -1,13 +1,12 @@
 """The demo loader classifies every information type; the generator does so in bulk."""
 
 import datetime
-import random
 
 import pytest
 from django.utils import timezone
 
 from actions.models import Action
-from classification import demo, generate
+from classification import demo
 from classification.models import Classification, SupplierQuestion
 from demo import data
 from demo.generated import Generator, Plan, generated_organisations
@@ -76,11 +75,11 @@ def test_granas_has_a_security_classified_map_that_needs_a_protection_analysis()
 
 
 def test_the_generator_classifies_every_generated_information_type():
+    # generate_data runs this module through demo.generated.MODULE_GENERATORS.
     with acting_as(None, source="cli"):
-        Generator(Plan(0.01), seed=3).run()
-        counts = generate.generate(organisations=generated_organisations(), rng=random.Random(3), scale=0.01)
+        counts = Generator(Plan(0.01), seed=3).run()
     infotypes = InformationType.objects.filter(organisation__in=generated_organisations()).count()
-    assert counts == {"classification.Classification": infotypes} and infotypes == 10
+    assert counts["classification.Classification"] == infotypes == 10
     assert Classification.objects.filter(information_type__organisation__in=generated_organisations()).count() == 10
     assert AuditEntry.objects.filter(model="classification.classification", action="create").count() == 10
     assert verify().ok
