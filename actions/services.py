@@ -9,7 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actions.models import OPEN_STATUSES, Action, ActionStatus
+from core.loading import optional_hooks
 from core.tenancy import Tenant
+
+# Sources whose own status follows their action's: when an action of such a source is finished,
+# cancelled or reopened, the named function brings the source in step (model label -> dotted path).
+STATUS_FOLLOWERS = {
+    "risk.treatment": "risk.services.treatment_follow_action",
+}
 
 FIELDS = ("title", "description", "owner", "due_date", "status")
 
@@ -51,11 +58,23 @@ def action_update(*, tenant: Tenant, action: Action, data: dict) -> Action:
         for name in ("title", "description", "owner", "due_date"):
             if name in data:
                 setattr(current, name, data[name])
+        status_changed = "status" in data and data["status"] != current.status
         if "status" in data:
             _apply_status(current, data["status"])
         current.full_clean()
         current.save()
+        if status_changed:
+            _tell_source(current)
     return current
+
+
+def _tell_source(action: Action) -> None:
+    """Let the action's source follow its new status (a done action finishes its treatment)."""
+    if action.source_type_id is None:
+        return
+    path = STATUS_FOLLOWERS.get(f"{action.source_type.app_label}.{action.source_type.model}")
+    for follow in optional_hooks([path] if path else []):
+        follow(action)
 
 
 def actions_for_source(source) -> list[Action]:

@@ -348,6 +348,21 @@ def _sync_action(tenant: Tenant, treatment: Treatment) -> None:
             action_services.action_update(tenant=tenant, action=action, data={"status": treatment.status})
 
 
+def treatment_follow_action(action) -> None:
+    """Bring a treatment in step with its action when the action's status changed in the plan.
+
+    Called by actions.services for whoever may edit the action (its owner need not be allowed to
+    edit risks): the treatment is the same piece of work, so it takes the action's status. It is
+    saved directly, not through treatment_update, so the action is not synchronised back.
+    """
+    treatment = action.source
+    # The action was loaded through its tenant; its source is the same organisation's record.
+    if treatment is None or treatment.organisation_id != action.organisation_id or treatment.status == action.status:
+        return
+    treatment.status = action.status
+    treatment.save(update_fields=["status", "updated_at"])
+
+
 def _check_owner(tenant: Tenant, owner) -> None:
     if owner is not None and not tenant.users().filter(pk=owner.pk).exists():
         raise ValidationError({"owner": _("Choose a member of your organisation.")})

@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from actions import services as action_services
 from actions.models import Action
 from inventory import services as inventory_services
 from risk import selectors, services
 from risk.models import Risk, RiskMatrix, RiskStatus, RiskSystem, Treatment
 from tests.factories import InformationTypeFactory, SupplierFactory, SystemFactory
+from trail.chain import verify
 from trail.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -224,6 +226,37 @@ def test_a_treatment_recorded_as_done_enters_the_plan_closed(make_risk, as_role)
     treatment = services.treatment_add(tenant=as_role("coordinator"), risk=make_risk("X"),
                                        data={"description": "Redan gjort", "status": "done"})
     assert [a[3] for a in _actions(treatment)] == ["done"]
+
+
+def test_finishing_the_action_in_the_plan_finishes_its_treatment(make_risk, as_role, people):
+    # The action's owner (a system administrator) may edit actions but not risks: the treatment
+    # follows anyway, and the change is in the trail as the treatment's own update.
+    treatment = services.treatment_add(tenant=as_role("coordinator"), risk=make_risk("Nätfiske"),
+                                       data={"description": "Utbilda", "owner": people["system_administrator"]})
+    action = Action.objects.get()
+    administrator = as_role("system_administrator")
+    action_services.action_update(tenant=administrator, action=action, data={"status": "in_progress"})
+    treatment.refresh_from_db()
+    assert treatment.status == "in_progress"
+    action_services.action_update(tenant=administrator, action=action, data={"status": "done"})
+    treatment.refresh_from_db()
+    assert (treatment.status, treatment.is_open) == ("done", False)
+    assert AuditEntry.objects.filter(model="risk.treatment", object_id=str(treatment.pk), action="update").count() == 2
+    # Reopening the action reopens the treatment; no second action is planned.
+    action_services.action_update(tenant=administrator, action=action, data={"status": "open"})
+    treatment.refresh_from_db()
+    assert treatment.status == "open" and Action.objects.count() == 1
+    assert verify().ok
+
+
+def test_an_action_edit_that_keeps_the_status_leaves_the_treatment_alone(make_risk, as_role):
+    treatment = services.treatment_add(tenant=as_role("coordinator"), risk=make_risk("X"),
+                                       data={"description": "Åtgärd", "status": "in_progress"})
+    before = AuditEntry.objects.filter(model="risk.treatment").count()
+    action_services.action_update(tenant=as_role("coordinator"), action=Action.objects.get(), data={"title": "Ny titel"})
+    treatment.refresh_from_db()
+    assert treatment.status == "in_progress"
+    assert AuditEntry.objects.filter(model="risk.treatment").count() == before
 
 
 def test_a_reader_may_not_add_treatments(make_risk, as_role):
