@@ -1,6 +1,8 @@
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from core.tenancy import Memberships, Tenant
 
@@ -66,4 +68,27 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated if hasattr(request, "user") else False:
             # Pages of an ISMS must not linger in shared caches or the back button after logout.
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+class ApiMethodNotAllowedMiddleware:
+    """A wrong HTTP method on an API path answers JSON like every other API error.
+
+    django-ninja answers 405 with a plain-text body before any of the API's exception handlers
+    run; clients of the API expect `{"detail": ...}` for every 4xx. The Allow header is kept.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (response.status_code == 405 and request.path.startswith("/api/")
+                and not response.get("Content-Type", "").startswith("application/json")):
+            allowed = response.get("Allow", "")
+            detail = _("The method %(method)s is not allowed here; allowed: %(allowed)s.") % {
+                "method": request.method, "allowed": allowed}
+            replacement = JsonResponse({"detail": detail}, status=405)
+            replacement["Allow"] = allowed
+            return replacement
         return response

@@ -365,3 +365,12 @@ def test_the_list_runs_the_same_queries_for_3_and_for_30_systems(client, org_a, 
     with django_assert_num_queries(5):
         large = api.get("/api/systems")
     assert (len(small.json()["results"]), len(large.json()["results"])) == (3, 30)
+
+
+def test_a_wrong_method_answers_405_in_json_with_the_allowed_methods(api, org_a):
+    system = SystemFactory(organisation=org_a)
+    response = api.client.patch(f"/api/systems/{system.pk}", {}, content_type="application/json", **api.headers)
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response["Allow"].replace(" ", "").split(",")) == {"GET", "PUT", "DELETE"}
+    assert "PATCH" in response.json()["detail"]
