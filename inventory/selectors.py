@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from classification.selectors import annotate_protection_need
 from core.tenancy import Tenant
 from inventory.models import Criticality, Hosting, InformationType, Lifecycle, System, SystemDependency
 
@@ -44,8 +43,8 @@ def system_list(*, tenant: Tenant, filters: SystemFilters) -> QuerySet:
         qs = qs.filter(criticality=filters.criticality)
     if filters.personal_data in ("yes", "no"):
         qs = qs.filter(personal_data=filters.personal_data == "yes")
-    # The protection need (highest classification level per aspect) comes in the same query.
-    return annotate_protection_need(qs).order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    # The protection need of the rows shown is added by the page (attach_protection_need).
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
 def system_detail(*, tenant: Tenant, pk) -> System:

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from classification.selectors import protection_need
+from classification.selectors import attach_protection_need, protection_need
 from core.decorators import tenant_required
 from core.forms import apply_errors
 from inventory import graph, selectors, services
@@ -22,6 +22,7 @@ def system_list(request):
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.SystemFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     page = Paginator(selectors.system_list(tenant=request.tenant, filters=filters), 50).get_page(request.GET.get("page"))
+    page.object_list = attach_protection_need(page.object_list)
     context = {"form": form, "page": page, "can_edit": request.tenant.can_edit(System),
                "can_import": request.tenant.can(Perm.INVENTORY_IMPORT), "query": _query_without_page(request)}
     template = "inventory/system_list.html#results" if request.headers.get("HX-Request") else "inventory/system_list.html"

@@ -100,24 +100,24 @@ def test_start_page(world, login):
 
 def test_systems_list(world, login):
     # request (3), COUNT for the paginator, one page of systems joined with owner, supplier,
-    # organisation, unit and administrator.
+    # organisation, unit and administrator, the protection need of that page's systems.
     client = login(world.coordinator)
-    _same_count(world, client, reverse("inventory:system_list"), 5, must_show="System 039")
+    _same_count(world, client, reverse("inventory:system_list"), 6, must_show="System 039")
 
 
 def test_systems_list_filtered_and_sorted(world, login):
-    # The same five queries with filters and another sort order.
+    # The same six queries with filters and another sort order.
     client = login(world.coordinator)
     url = reverse("inventory:system_list") + "?q=System&lifecycle=operation&hosting=cloud&criticality=high" \
         "&personal_data=yes&sort=owner"
-    _same_count(world, client, url, 5, must_show="System 039")
+    _same_count(world, client, url, 6, must_show="System 039")
 
 
 def test_systems_list_htmx_rows(world, login):
-    # The htmx partial (rows only): the same five queries as the full page.
+    # The htmx partial (rows only): the same six queries as the full page.
     client = login(world.coordinator)
     url = reverse("inventory:system_list") + "?sort=-name"
-    _same_count(world, client, url, 5, must_show="System 039", HTTP_HX_REQUEST="true")
+    _same_count(world, client, url, 6, must_show="System 039", HTTP_HX_REQUEST="true")
 
 
 def test_system_detail(world, login):

@@ -1,6 +1,9 @@
 """A system's protection need is the highest level of its information types, per aspect."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from classification import selectors
 from classification.selectors import need_label
@@ -33,7 +36,7 @@ def test_the_systems_list_carries_the_need_of_every_row(org_a, tenant_of, classi
     with_need = SystemFactory(organisation=org_a, name="A-system")
     with_need.information_types.set([secret])
     SystemFactory(organisation=org_a, name="B-system")
-    rows = list(system_list(tenant=tenant_of("reader"), filters=SystemFilters()))
+    rows = selectors.attach_protection_need(system_list(tenant=tenant_of("reader"), filters=SystemFilters()))
     assert [(s.name, selectors.need_of(s)) for s in rows] == [
         ("A-system", {"K": 3, "R": 3, "T": 3, "S": 0}),
         ("B-system", {"K": None, "R": None, "T": None, "S": None}),
@@ -49,3 +52,16 @@ def test_the_systems_list_carries_the_need_of_every_row(org_a, tenant_of, classi
 )
 def test_the_need_is_written_as_a_tuple(need, label):
     assert need_label(need) == label
+
+
+def test_the_inventory_page_shows_the_need_of_the_systems_on_the_page(org_a, member, login, classify):
+    payroll = InformationTypeFactory(organisation=org_a, name="Löneuppgifter")
+    health = InformationTypeFactory(organisation=org_a, name="Journaler")
+    classify(payroll, personal_data=True, impact_finances="serious", outage_tolerance="week")  # 1-3-1-1
+    classify(health, sensitive_personal_data=True, outage_tolerance="day")  # 2-0-2-2
+    both = SystemFactory(organisation=org_a, name="A-system")
+    both.information_types.set([payroll, health])
+    SystemFactory(organisation=org_a, name="B-system").information_types.set([payroll])
+    html = login(member(org_a, "reader")).get(reverse("inventory:system_list")).content.decode()
+    cells = re.findall(r'<td class="tuple">([^<]*)</td>', html)
+    assert cells == ["2-3-2-2", "1-3-1-1"]
