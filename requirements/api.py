@@ -1,14 +1,16 @@
 """Security requirements through the API: the same selectors, services and tenancy as the pages."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
 
+from actions.api import ActionOut
+from actions.models import Action
 from core.api import InputSchema, RecordId
 from requirements import exports, selectors, services
 from requirements.models import (
@@ -153,6 +155,8 @@ class SystemRequirementOut(Schema):
     requirement: RequirementOut
     applies_through: list[str]
     status: StatusOut | None
+    open_actions: list[ActionOut] = Field(description="Open actions of the assessment in the action plan; they "
+                                                      "stay until closed, also when the status has become met")
 
 
 class SystemRequirementsOut(Schema):
@@ -174,8 +178,8 @@ def system_requirements(request, system_id: RecordId):
         "system_id": system.pk, "scheme": report.scheme, "need": report.need,
         "classified": report.derivation.classified, "protection_analysis": list(report.derivation.analysis_aspects),
         "summary": report.summary,
-        "requirements": [{"requirement": row.requirement, "applies_through": list(row.triggers), "status": row.status}
-                         for row in report.rows],
+        "requirements": [{"requirement": row.requirement, "applies_through": list(row.triggers), "status": row.status,
+                          "open_actions": list(row.actions)} for row in report.rows],
     }
 
 
@@ -199,6 +203,89 @@ def set_status(request, system_id: RecordId, requirement_id: RecordId, payload: 
                                                data=payload.dict(), version=payload.version)
     except services.VersionConflict as exc:
         return Reply(409, {"detail": str(exc), "version": exc.current.version})
+
+
+STATUS_PATH = "/systems/{int:system_id}/requirements/{int:requirement_id}"
+
+
+def _assessment(request, system_id: int, requirement_id: int):
+    """(system, requirement) of the tenant's own system, or 404."""
+    system = selectors.own_system(tenant=request.tenant, pk=system_id)
+    return system, request.tenant.get(Requirement, requirement_id)
+
+
+class StatusActionIn(InputSchema):
+    owner: str = Field(..., max_length=254, description="E-mail of a member of the organisation")
+    due_date: date
+    title: str = Field("", max_length=300, description="Empty: “<system>: meet <code> <title>”")
+    description: str = Field("", max_length=10_000, description="Empty: the requirement's ÄR text (the state to reach)")
+
+
+class Detail(Schema):
+    detail: str
+
+
+@router.post(STATUS_PATH + "/actions", response={201: ActionOut, 409: Detail},
+             summary="Put a requirement that is not met or partly met into the action plan")
+def create_status_action(request, system_id: RecordId, requirement_id: RecordId, payload: StatusActionIn):
+    """The action's source is the assessment. 409 when the requirement is not assessed, is met or not
+    applicable, or already has an open action; 422 when the owner is not a member."""
+    tenant = request.tenant
+    tenant.new(RequirementStatus)  # permission checks before anything is read
+    tenant.new(Action)
+    system, requirement = _assessment(request, system_id, requirement_id)
+    owner = tenant.users().filter(email__iexact=payload.owner.strip()).first()
+    if owner is None:
+        raise ValidationError({"owner": _("Choose a member of your organisation.")})
+    try:
+        action = services.requirement_action_create(
+            tenant=tenant, system=system, requirement=requirement, owner=owner, due_date=payload.due_date,
+            title=payload.title, description=payload.description)
+    except services.AssessmentConflict as exc:
+        return Reply(409, {"detail": str(exc)})
+    return Reply(201, action)
+
+
+@router.post(STATUS_PATH + "/evidence", response={200: StatusOut, 409: dict},
+             summary="Upload the evidence file of an assessment (replaces the current file)")
+def upload_evidence(request, system_id: RecordId, requirement_id: RecordId, file: File[UploadedFile],
+                    version: Form[int | None] = None):
+    """Multipart field `file`: PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or text, at most 10 MB
+    (422 otherwise). `version`, when given, must be the assessment's current version (else 409)."""
+    tenant = request.tenant
+    tenant.new(RequirementStatus)  # permission check before anything is read
+    system, requirement = _assessment(request, system_id, requirement_id)
+    try:
+        return services.requirement_evidence_upload(tenant=tenant, system=system, requirement=requirement,
+                                                    evidence_file=file, version=version)
+    except services.VersionConflict as exc:
+        return Reply(409, {"detail": str(exc), "version": exc.current.version})
+    except services.AssessmentConflict as exc:
+        return Reply(409, {"detail": str(exc)})
+    except ValidationError as exc:
+        # Errors of the file are named after the request's field, not the model's.
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        if "evidence_file" in errors:
+            errors["file"] = errors.pop("evidence_file")
+        raise ValidationError(errors)
+
+
+EVIDENCE_DOWNLOAD = {"responses": {200: {"description": "The evidence file, as an attachment", "content": {
+    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
+
+
+@router.get(STATUS_PATH + "/evidence", summary="Download the evidence file of an assessment",
+            openapi_extra=EVIDENCE_DOWNLOAD)
+def download_evidence(request, system_id: RecordId, requirement_id: RecordId):
+    system, requirement = _assessment(request, system_id, requirement_id)
+    status = request.tenant.scope(RequirementStatus).filter(system=system, requirement=requirement).first()
+    if status is None or not status.evidence_file:
+        raise Http404
+    try:
+        handle = status.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404
+    return FileResponse(handle, as_attachment=True, filename=status.file_name)
 
 
 @router.get("/systems/{int:system_id}/export", summary="The requirement list as XLSX or DOCX (SKA form by default)")

@@ -72,6 +72,21 @@ class RequirementStatusForm(forms.Form):
         return data
 
 
+class StatusActionForm(forms.Form):
+    """An action in the action plan for a requirement that is not met or partly met."""
+
+    title = forms.CharField(label=_("Action"), max_length=300)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=None,
+                                   error_messages={"required": _("Choose who is responsible for the action.")})
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}),
+                               error_messages={"required": _("Give the date the action is due.")})
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = tenant.users()
+
+
 class ApplicabilityForm(forms.Form):
     applicable = forms.BooleanField(label=_("Applicable"), required=False)
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),

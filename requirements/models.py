@@ -254,6 +254,10 @@ class Status(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
+# Assessments that can get an action in the action plan: what is missing is work to be done.
+ACTION_STATUSES = (Status.NOT_MET, Status.PARTLY_MET)
+
+
 def evidence_path(instance: "RequirementStatus", filename: str) -> str:
     # A random folder per upload: names never collide and cannot be guessed from the URL.
     return f"requirements/evidence/{instance.organisation_id}/{uuid.uuid4().hex}/{PurePath(filename).name}"
@@ -295,6 +299,12 @@ class RequirementStatus(TenantModel):
         requirement = self.requirement.code if fields.get_field("requirement").is_cached(self) else self.requirement_id
         system = self.system.name if fields.get_field("system").is_cached(self) else self.system_id
         return f"{requirement} – {system}: {self.status}"
+
+    def get_absolute_url(self) -> str:
+        """The assessment's row in the system's requirement list (ids only: no query)."""
+        from django.urls import reverse
+
+        return reverse("requirements:system_requirements", args=[self.system_id]) + f"#req-{self.requirement_id}"
 
     @property
     def file_name(self) -> str:

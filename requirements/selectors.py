@@ -10,12 +10,14 @@ from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
+from actions.models import OPEN_STATUSES, Action
 from classification.schemes import ASPECT_LABELS, Scheme
 from classification.selectors import annotate_protection_need, protection_need
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import rules
 from requirements.models import (
+    ACTION_STATUSES,
     ATTRIBUTE_SETS,
     ApplicabilityStatement,
     Area,
@@ -130,10 +132,35 @@ class RequirementRow:
     requirement: Requirement
     status: RequirementStatus | None
     triggers: tuple[str, ...]
+    # The open actions of the assessment in the action plan. They stay when the status later
+    # becomes met or not applicable: the person responsible closes them.
+    actions: tuple[Action, ...] = ()
 
     @property
     def status_key(self) -> str:
         return rules.status_key(self.status)
+
+    @property
+    def wants_action(self) -> bool:
+        """Not met or partly met, and no open action yet: the row offers "Create action"."""
+        return self.status is not None and self.status.status in ACTION_STATUSES and not self.actions
+
+
+def open_actions(*, tenant: Tenant, statuses) -> dict[int, tuple[Action, ...]]:
+    """The open actions of each assessment in `statuses`, by its pk: one query for them all."""
+    keys = {str(status.pk): status.pk for status in statuses}
+    if not keys:
+        return {}
+    found: dict[int, list[Action]] = {}
+    # The content type through the join (no lookup of its own, cached or not).
+    qs = (tenant.scope(Action)
+          .filter(source_type__app_label=RequirementStatus._meta.app_label,
+                  source_type__model=RequirementStatus._meta.model_name,
+                  source_id__in=list(keys), status__in=OPEN_STATUSES)
+          .select_related("owner", "source_type").order_by("due_date", "pk"))
+    for action in qs:
+        found.setdefault(keys[action.source_id], []).append(action)
+    return {pk: tuple(actions) for pk, actions in found.items()}
 
 
 @dataclass(frozen=True)
@@ -201,8 +228,11 @@ def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilter
     derivation = rules.derive(active_requirements(tenant), need)
     assessed = tenant.scope(RequirementStatus).filter(system=system).select_related("assessed_by")
     statuses = {s.requirement_id: s for s in assessed}
+    actions = open_actions(tenant=tenant, statuses=statuses.values())
     rows = sorted(
-        (RequirementRow(r, statuses.get(r.pk), derivation.triggers[r.pk]) for r in derivation.requirements),
+        (RequirementRow(r, statuses.get(r.pk), derivation.triggers[r.pk],
+                        actions.get(statuses[r.pk].pk, ()) if r.pk in statuses else ())
+         for r in derivation.requirements),
         key=lambda row: (AREA_ORDER.get(row.requirement.area, 99), row.requirement.code),
     )
     return SystemRequirements(system=system, scheme=scheme, derivation=derivation, rows=rows,
@@ -227,7 +257,8 @@ def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> Requir
     status = tenant.scope(RequirementStatus).filter(system=system, requirement=requirement).select_related(
         "assessed_by").first()
     need = rules.klassa_need(protection_need(system), scheme_for(tenant))
-    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need))
+    actions = open_actions(tenant=tenant, statuses=[status]).get(status.pk, ()) if status else ()
+    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions)
 
 
 # --- the statement of applicability ----------------------------------------------------------

@@ -8,14 +8,26 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from actions import services as action_services
+from actions.models import OPEN_STATUSES, Action
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import selectors
 from requirements.catalogue import catalogue_is_loaded
-from requirements.models import ApplicabilityStatement, Control, Nis2Point, Requirement, RequirementStatus, Status, tags
+from requirements.models import (
+    ACTION_STATUSES,
+    ApplicabilityStatement,
+    Control,
+    Nis2Point,
+    Requirement,
+    RequirementStatus,
+    Status,
+    tags,
+)
 from requirements.rules import validate_levels
 from requirements.validators import validate_evidence_file
 from trail import chain
+
 
 class VersionConflict(Exception):
     """Someone else saved the assessment after the caller read it."""
@@ -76,6 +88,94 @@ def requirement_status_set(*, tenant: Tenant, system: System, requirement: Requi
     except IntegrityError:
         # Two first assessments of the same pair at once: the other one won.
         raise ValidationError(_("Someone else has just assessed this requirement; reload the page."))
+    return current
+
+
+class AssessmentConflict(Exception):
+    """The request does not fit the assessment as it stands (e.g. an action for a met requirement)."""
+
+
+def _lock_status(tenant: Tenant, system: System, requirement: Requirement) -> RequirementStatus | None:
+    """The assessment of `requirement` for `system`, locked for the caller's transaction (None: not assessed)."""
+    return (tenant.editable(RequirementStatus).select_for_update(of=("self",)).select_related("system", "requirement")
+            .filter(system=system, requirement=requirement).first())
+
+
+def action_refusal(status: RequirementStatus | None, actions) -> str:
+    """Why the assessment cannot get an action now, or "" when it can."""
+    if status is None:
+        return _("Assess the requirement first: only a requirement that is not met or partly met gets an action.")
+    if status.status not in ACTION_STATUSES:
+        return _("The requirement is assessed as “%(status)s”: only a requirement that is not met or partly met "
+                 "gets an action.") % {"status": status.get_status_display()}
+    if actions:
+        return _("The requirement already has an open action: “%(title)s”.") % {"title": actions[0].title}
+    return ""
+
+
+def action_title(requirement: Requirement, system: System) -> str:
+    """The title an action from an assessment gets unless the user gives one."""
+    return (_("%(system)s: meet %(code)s %(title)s")
+            % {"system": system.name, "code": requirement.code, "title": requirement.display_title})[:300]
+
+
+def requirement_action_create(*, tenant: Tenant, system: System, requirement: Requirement, owner, due_date,
+                              title: str = "", description: str = "") -> Action:
+    """Put a requirement that `system` does not (fully) meet into the action plan.
+
+    The action's source is the assessment, so the plan links back to the requirement's row and
+    the row shows the open action. One open action per assessment; a met or not applicable
+    requirement gets none (AssessmentConflict). An owner and a due date are required: an
+    action nobody answers for, or without a date, is not followed up.
+    """
+    if not (tenant.can_edit(RequirementStatus) and tenant.can_edit(Action)) or not tenant.owns(system):
+        raise PermissionDenied
+    errors = {}
+    if owner is None:
+        errors["owner"] = _("Choose who is responsible for the action.")
+    if due_date is None:
+        errors["due_date"] = _("Give the date the action is due.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        status = _lock_status(tenant, system, requirement)
+        actions = action_services.actions_for_source(status) if status is not None else []
+        refusal = action_refusal(status, [a for a in actions if a.status in OPEN_STATUSES])
+        if refusal:
+            raise AssessmentConflict(refusal)
+        action = action_services.action_create(
+            tenant=tenant, source=status, owner=owner, due_date=due_date,
+            title=(title or "").strip()[:300] or action_title(status.requirement, status.system),
+            description=(description or "").strip() or status.requirement.text_is,
+        )
+        # The plan names the source without the raw status code that str(status) ends with.
+        action.source_label = f"{status.requirement} – {status.system.name}"[:300]
+        action.save(update_fields=["source_label", "updated_at"])
+    return action
+
+
+def requirement_evidence_upload(*, tenant: Tenant, system: System, requirement: Requirement, evidence_file,
+                                version: int | None = None) -> RequirementStatus:
+    """Replace the evidence file of an assessment (the API's upload; the page uploads with the assessment).
+
+    The file is checked as on the page (type by name and content, at most 10 MB). The earlier
+    file is kept in storage: the trail names it as the evidence of its time.
+    """
+    _require_own_system(tenant, system)
+    try:
+        validate_evidence_file(evidence_file)
+    except ValidationError as exc:
+        raise ValidationError({"evidence_file": exc.messages})
+    with transaction.atomic():
+        current = _lock_status(tenant, system, requirement)
+        if current is None:
+            raise AssessmentConflict(_("Assess the requirement first, then add its evidence file."))
+        if version is not None and version != current.version:
+            raise VersionConflict(current)
+        current.version += 1
+        current.evidence_file = evidence_file
+        current.full_clean()
+        current.save()
     return current
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actions.models import Action
 from core.decorators import tenant_required
 from core.forms import apply_errors
 from organisations.roles import Perm
@@ -20,6 +21,7 @@ from requirements.forms import (
     RequirementForm,
     RequirementStatusForm,
     SoaFilterForm,
+    StatusActionForm,
     SystemRequirementFilterForm,
 )
 from requirements.models import ATTRIBUTE_SETS, ApplicabilityStatement, Control, Requirement, RequirementStatus
@@ -94,13 +96,19 @@ def system_requirements(request, pk):
                                            filters=_filters(form, selectors.SystemFilters))
     context = {
         "system": system, "report": report, "form": form, "req_form": _req_form(request),
-        "can_edit": tenant.can_edit(RequirementStatus), "query": _query_without(request, "part"),
+        "can_edit": tenant.can_edit(RequirementStatus), "can_act": _can_act(tenant),
+        "can_edit_actions": tenant.can_edit(Action), "query": _query_without(request, "part"),
         "aspects": rules.ASPECTS,
     }
     template = "requirements/system_requirements.html"
     if _is_htmx(request):
         template += "#summary" if request.GET.get("part") == "summary" else "#results"
     return render(request, template, context)
+
+
+def _can_act(tenant) -> bool:
+    """May create actions from assessments: edits both the assessments and the action plan."""
+    return tenant.can_edit(RequirementStatus) and tenant.can_edit(Action)
 
 
 def _status_initial(status: RequirementStatus | None) -> dict:
@@ -116,7 +124,8 @@ def status_edit(request, pk, requirement_pk):
     tenant = request.tenant
     system = selectors.own_system(tenant=tenant, pk=pk)
     row = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement_pk)
-    context = {"system": system, "row": row, "req_form": _req_form(request), "can_edit": True}
+    context = {"system": system, "row": row, "req_form": _req_form(request), "can_edit": True,
+               "can_act": _can_act(tenant), "can_edit_actions": tenant.can_edit(Action)}
     if request.method == "GET" and request.GET.get("cancel"):
         return render(request, "requirements/status_row.html#display", context)
     form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status))
@@ -144,6 +153,35 @@ def status_edit(request, pk, requirement_pk):
     context["form"] = form
     template = "requirements/status_row.html#edit" if _is_htmx(request) else "requirements/status_form.html"
     return render(request, template, context)
+
+
+@tenant_required(Perm.REQUIREMENT_EDIT)
+def status_action(request, pk, requirement_pk):
+    """Put a requirement the system does not (fully) meet into the action plan, with owner and due date."""
+    tenant = request.tenant
+    system = selectors.own_system(tenant=tenant, pk=pk)
+    tenant.require(Perm.ACTION_EDIT)
+    row = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement_pk)
+    req_form = _req_form(request)
+    back = reverse("requirements:system_requirements", args=[system.pk]) + f"?form={req_form}#req-{row.requirement.pk}"
+    refusal = services.action_refusal(row.status, row.actions)
+    initial = {"title": services.action_title(row.requirement, system), "description": row.requirement.text_is}
+    form = StatusActionForm(request.POST or None, tenant=tenant, initial=initial)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.requirement_action_create(tenant=tenant, system=system, requirement=row.requirement,
+                                               **form.cleaned_data)
+        except services.AssessmentConflict as exc:
+            # Someone else changed the assessment or added an action meanwhile.
+            refusal = str(exc)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The action was added to the action plan."))
+            return redirect(back)
+    return render(request, "requirements/status_action_form.html", {
+        "system": system, "row": row, "form": form, "refusal": refusal, "back": back, "req_form": req_form,
+    })
 
 
 @tenant_required()

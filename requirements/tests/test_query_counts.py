@@ -7,13 +7,16 @@ queries of every page: the session, the user, the memberships with their organis
 is the API's three: the token with its user, the memberships, the token's last-used time.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from actions import services as action_services
 from core.tenancy import tenant_for
-from requirements import services
+from requirements import selectors, services
 from requirements.models import ApplicabilityStatement, Control, Requirement
 from tests.factories import SystemFactory
 
@@ -41,8 +44,16 @@ def world(org_a, org_b, tenant, system, classify, catalogue, member):
             classify(SystemFactory(organisation=org_a, name=f"System {i:03d}"), K=i % 4, R=1, T=2, S=1)
             classify(system, K=2, R=2, T=2, S=2)  # the system handles one more information type
             assessor = tenant if i % 2 else coordinator  # two assessors to preload
-            services.requirement_status_set(tenant=assessor, system=system, requirement=catalogue_requirements[i],
-                                            data={"status": "met", "evidence": f"Bevis {i}"})
+            requirement = catalogue_requirements[i]
+            services.requirement_status_set(tenant=assessor, system=system, requirement=requirement,
+                                            data={"status": "not_met" if i % 3 else "met", "evidence": f"Bevis {i}"})
+            if i % 3:
+                # An open action with its owner on the row; every other one is later met, the action still open.
+                services.requirement_action_create(tenant=assessor, system=system, requirement=requirement,
+                                                   owner=assessor.user, due_date=datetime.date(2030, 1, 1 + i % 28))
+                if i % 2:
+                    services.requirement_status_set(tenant=assessor, system=system, requirement=requirement,
+                                                    data={"status": "met"})
             services.applicability_set(tenant=tenant, control=controls[i], data={"applicable": True, "implementation": "partly"})
             Requirement.objects.create(organisation=org_b, code=f"B-{i:02d}", area="access", title="B", text_is="Ä",
                                        text_shall="S", levels={"K": 1})
@@ -79,18 +90,34 @@ def test_catalogue_page_filtered(world, login, editor):
     _same(world, login(editor), url, 7)
 
 
-def test_system_requirements_page(world, login, editor):
+def test_system_requirements_page(world, login, editor, tenant):
     # request (3), the system, the classification settings, the protection need, the requirements,
-    # their controls, the statuses with their assessors.
-    _same(world, login(editor), reverse("requirements:system_requirements", args=[world.system.pk]), 9)
+    # their controls, the statuses with their assessors, their open actions with their owners.
+    client = login(editor)
+    url = reverse("requirements:system_requirements", args=[world.system.pk])
+    _same(world, client, url, 10)
+    page = client.get(url).content.decode()
+    # Every open action of a derived requirement is on its row (a few assessed requirements do not apply).
+    shown = sum(len(row.actions) for row in selectors.system_requirements(tenant=tenant, system=world.system).rows)
+    assert page.count('class="small requirement-action"') == shown > 10
 
 
 def test_system_requirements_htmx_results_and_summary(world, login, editor):
     client = login(editor)
     url = reverse("requirements:system_requirements", args=[world.system.pk])
-    # The same nine for the rows only and for the summary only.
-    _same(world, client, url + "?status=met&attribute=capabilities:continuity", 9, HTTP_HX_REQUEST="true")
-    assert len(_count(client, url + "?part=summary", HTTP_HX_REQUEST="true")) == 9
+    # The same ten for the rows only and for the summary only.
+    _same(world, client, url + "?status=met&attribute=capabilities:continuity", 10, HTTP_HX_REQUEST="true")
+    assert len(_count(client, url + "?part=summary", HTTP_HX_REQUEST="true")) == 10
+
+
+def test_action_plan_with_requirement_actions(world, login, editor):
+    # request (3), the source kinds for the filter, the counts, COUNT for the paginator, one page of
+    # actions with owners and kinds, their sources (one query per kind): linked without more queries.
+    client = login(editor)
+    url = reverse("actions:action_list") + "?view=all"
+    _same(world, client, url, 8)
+    page = client.get(url).content.decode()
+    assert page.count(reverse("requirements:system_requirements", args=[world.system.pk]) + "#req-") == 20
 
 
 def test_soa_page(world, login, editor):
@@ -110,8 +137,9 @@ def test_api_controls(world, client, api, editor):
 
 
 def test_api_system_requirements(world, client, api, editor):
-    # token (3), the system, the settings, the need, the requirements, their controls, the statuses.
-    _same(world, client, f"/api/requirements/systems/{world.system.pk}", 9, **api(editor))
+    # token (3), the system, the settings, the need, the requirements, their controls, the statuses,
+    # their open actions.
+    _same(world, client, f"/api/requirements/systems/{world.system.pk}", 10, **api(editor))
 
 
 def test_api_soa(world, client, api, editor):
