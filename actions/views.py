@@ -1,6 +1,4 @@
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +7,7 @@ from actions import reminders, selectors, services
 from actions.forms import ActionFilterForm, ActionForm
 from actions.models import Action
 from core.decorators import tenant_required
-from core.forms import apply_errors
+from core.forms import save_form
 from organisations.roles import Perm
 from trail.selectors import record_history
 
@@ -41,18 +39,14 @@ def action_edit(request, pk=None):
     tenant = request.tenant
     action = tenant.get(Action, pk, write=True) if pk else None
     form = ActionForm(request.POST or None, instance=action, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if action:
-                services.action_update(tenant=tenant, action=action, data=form.cleaned_data)
-            else:
-                data = {k: v for k, v in form.cleaned_data.items() if k != "status"}
-                action = services.action_create(tenant=tenant, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The action was saved."))
-            return redirect("actions:action_list")
+    def save(data):
+        if action:
+            return services.action_update(tenant=tenant, action=action, data=data)
+        # A new action starts open; its status is set later in the plan.
+        return services.action_create(tenant=tenant, **{k: v for k, v in data.items() if k != "status"})
+
+    if save_form(request, form, save, success=_("The action was saved.")):
+        return redirect("actions:action_list")
     history = record_history(obj=action)[:50] if action else None
     return render(request, "actions/action_form.html", {"form": form, "action": action, "history": history})
 

@@ -19,7 +19,7 @@ from classification.models import Classification, ClassificationSettings, Classi
 from classification.questionnaire import QUESTIONS
 from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES
 from core.decorators import tenant_required
-from core.forms import apply_errors
+from core.forms import apply_errors, save_form
 from inventory.models import InformationType
 from organisations.roles import Perm
 from suppliers.models import Supplier
@@ -256,14 +256,9 @@ def settings_view(request):
     if request.method == "POST" and not can_configure:
         raise PermissionDenied
     form = SettingsForm(request.POST or None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.classification_settings_save(tenant=tenant, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The settings were saved."))
-            return redirect("classification:settings")
+    if save_form(request, form, lambda data: services.classification_settings_save(tenant=tenant, **data),
+              success=_("The settings were saved.")):
+        return redirect("classification:settings")
     context = {"form": form, "settings": current, "can_configure": can_configure,
                "schemes": [(SCHEMES[key], label) for key, label in current._meta.get_field("scheme").choices],
                "aspects": [(a, ASPECT_LABELS[a]) for a in ASPECT_FIELDS]}

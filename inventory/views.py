@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from classification.selectors import attach_protection_need, protection_need
 from core.decorators import tenant_required
-from core.forms import apply_errors
+from core.forms import apply_errors, save_form
 from inventory import graph, selectors, services
 from inventory.forms import DependencyForm, InformationTypeForm, SystemFilterForm, SystemForm
 from inventory.models import InformationType, System
@@ -58,14 +58,10 @@ def system_detail(request, pk):
 def system_create(request):
     tenant = request.tenant
     form = SystemForm(request.POST or None, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            system = services.system_create(tenant=tenant, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The system was created."))
-            return redirect("inventory:system_detail", pk=system.pk)
+    saved = save_form(request, form, lambda data: services.system_create(tenant=tenant, data=data),
+                   success=_("The system was created."))
+    if saved:
+        return redirect("inventory:system_detail", pk=saved.result.pk)
     return render(request, "inventory/system_form.html", {"form": form})
 
 
@@ -138,13 +134,8 @@ def infotype_edit(request, pk=None):
     tenant = request.tenant
     infotype = tenant.get(InformationType, pk, write=True) if pk else None
     form = InformationTypeForm(request.POST or None, instance=infotype)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.infotype_save(tenant=tenant, infotype=infotype, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The information type was saved."))
-            return redirect("inventory:infotype_list")
+    if save_form(request, form, lambda data: services.infotype_save(tenant=tenant, infotype=infotype, data=data),
+              success=_("The information type was saved.")):
+        return redirect("inventory:infotype_list")
     history = record_history(obj=infotype)[:50] if infotype else None
     return render(request, "inventory/infotype_form.html", {"form": form, "infotype": infotype, "history": history})

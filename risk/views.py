@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from actions.models import Action
 from core.decorators import tenant_required
-from core.forms import apply_errors
+from core.forms import apply_errors, save_form
 from organisations.roles import Perm
 from risk import heatmap, importexport, rules, selectors, services
 from risk.forms import (
@@ -187,14 +187,10 @@ def risk_create(request):
     matrix = selectors.matrix_for(tenant)
     initial = {"session": request.GET.get("session")} if request.GET.get("session", "").isdigit() else {}
     form = RiskForm(request.POST or None, tenant=tenant, matrix=matrix, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            risk = services.risk_create(tenant=tenant, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The risk was added to the register."))
-            return redirect("risk:risk_detail", pk=risk.pk)
+    saved = save_form(request, form, lambda data: services.risk_create(tenant=tenant, data=data),
+                   success=_("The risk was added to the register."))
+    if saved:
+        return redirect("risk:risk_detail", pk=saved.result.pk)
     return _risk_form_response(request, form, None)
 
 
@@ -253,14 +249,9 @@ def treatment_create(request, pk):
     tenant = request.tenant
     risk = tenant.get(Risk, pk, write=True)
     form = TreatmentForm(request.POST or None, tenant=tenant, initial={"owner": risk.owner_id})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.treatment_add(tenant=tenant, risk=risk, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The treatment was added; it is now in the action plan."))
-            return redirect("risk:risk_detail", pk=risk.pk)
+    if save_form(request, form, lambda data: services.treatment_add(tenant=tenant, risk=risk, data=data),
+              success=_("The treatment was added; it is now in the action plan.")):
+        return redirect("risk:risk_detail", pk=risk.pk)
     return render(request, "risk/treatment_form.html", {"form": form, "risk": risk, "treatment": None})
 
 
@@ -269,14 +260,9 @@ def treatment_edit(request, pk):
     tenant = request.tenant
     treatment = tenant.get(Treatment, pk, write=True, queryset=Treatment.objects.select_related("risk"))
     form = TreatmentForm(request.POST or None, instance=treatment, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.treatment_update(tenant=tenant, treatment=treatment, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The treatment was saved."))
-            return redirect("risk:risk_detail", pk=treatment.risk_id)
+    if save_form(request, form, lambda data: services.treatment_update(tenant=tenant, treatment=treatment, data=data),
+              success=_("The treatment was saved.")):
+        return redirect("risk:risk_detail", pk=treatment.risk_id)
     return render(request, "risk/treatment_form.html", {
         "form": form, "risk": treatment.risk, "treatment": treatment, "history": record_history(obj=treatment)[:50]})
 
@@ -306,14 +292,11 @@ def session_edit(request, pk=None):
     tenant = request.tenant
     session = tenant.get(RiskSession, pk, write=True) if pk else tenant.new(RiskSession)
     form = SessionForm(request.POST or None, instance=session, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.session_save(tenant=tenant, session=session if pk else None, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The session was saved."))
-            return redirect("risk:session_detail", pk=saved.pk)
+    saved = save_form(request, form, lambda data: services.session_save(tenant=tenant, session=session if pk else None,
+                                                                     data=data),
+                   success=_("The session was saved."))
+    if saved:
+        return redirect("risk:session_detail", pk=saved.result.pk)
     return render(request, "risk/session_form.html", {"form": form, "session": session if pk else None})
 
 
@@ -330,14 +313,9 @@ def threat_edit(request, pk=None):
     tenant = request.tenant
     threat = tenant.get(Threat, pk, write=True) if pk else None
     form = ThreatForm(request.POST or None, instance=threat)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.threat_save(tenant=tenant, threat=threat, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The threat was saved."))
-            return redirect("risk:threat_list")
+    if save_form(request, form, lambda data: services.threat_save(tenant=tenant, threat=threat, data=data),
+              success=_("The threat was saved.")):
+        return redirect("risk:threat_list")
     return render(request, "risk/threat_form.html", {"form": form, "threat": threat})
 
 

@@ -1,12 +1,10 @@
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.decorators import tenant_required
-from core.forms import apply_errors
+from core.forms import save_form
 from inventory.models import System
 from organisations.roles import Perm
 from suppliers import services
@@ -42,12 +40,8 @@ def supplier_edit(request, pk=None):
     tenant = request.tenant
     supplier = tenant.get(Supplier, pk, write=True) if pk else None
     form = SupplierForm(request.POST or None, instance=supplier, tenant=tenant)
-    if request.method == "POST" and form.is_valid():
-        try:
-            supplier = services.supplier_save(tenant=tenant, supplier=supplier, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The supplier was saved."))
-            return redirect("suppliers:supplier_detail", pk=supplier.pk)
+    saved = save_form(request, form, lambda data: services.supplier_save(tenant=tenant, supplier=supplier, data=data),
+                   success=_("The supplier was saved."))
+    if saved:
+        return redirect("suppliers:supplier_detail", pk=saved.result.pk)
     return render(request, "suppliers/supplier_form.html", {"form": form, "supplier": supplier})

@@ -280,8 +280,8 @@ def _count(client, url) -> int:
         # request (3), COUNT for the paginator, one page of questions joined with supplier,
         # classification and information type.
         ("classification:questions", 5),
-        # request (3), COUNT for the paginator, one page of systems with the protection need aggregated.
-        ("inventory:system_list", 5),
+        # request (3), COUNT for the paginator, one page of systems, the protection need of that page.
+        ("inventory:system_list", 6),
     ],
 )
 def test_list_pages_run_a_constant_number_of_queries(grow, tenant_of, login, url_name, expected):
