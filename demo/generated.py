@@ -29,8 +29,9 @@ from trail.capture import bulk_entries
 
 SLUG_PREFIX = "gen-org-"
 # Each module adds its records to the generated municipalities once the inventory exists
-# (classifications, requirement statuses, risks with treatments).
-MODULE_GENERATORS = ["classification.generate.generate", "requirements.generate.generate", "risk.generate.generate"]
+# (classifications, requirement statuses, risks with treatments, placement assessments).
+MODULE_GENERATORS = ["classification.generate.generate", "requirements.generate.generate", "risk.generate.generate",
+                     "placement.generate.generate"]
 EMAIL_DOMAIN_SUFFIX = ".example"
 BATCH = 1000
 

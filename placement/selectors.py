@@ -38,13 +38,15 @@ def alternatives_of(*, tenant: Tenant, assessment: Assessment) -> list[Alternati
 def information_types_of(*, assessment: Assessment) -> list[analysis.InfoType]:
     """The linked information types with their classification levels (one query)."""
     rows = assessment.information_types.select_related("classification").order_by("name")
-    result = []
-    for info in rows:
-        classification = getattr(info, "classification", None)
-        levels = {a: (getattr(classification, f) if classification else None) for a, f in ASPECT_FIELDS.items()}
-        scheme = classification.scheme if classification else Scheme.KLASSA
-        result.append(analysis.InfoType(info.pk, info.name, info.personal_data, levels, scheme))
-    return result
+    return [information_type_view(info) for info in rows]
+
+
+def information_type_view(info: InformationType) -> analysis.InfoType:
+    """One information type as the analysis reads it (its classification loaded with it)."""
+    classification = getattr(info, "classification", None)
+    levels = {a: (getattr(classification, f) if classification else None) for a, f in ASPECT_FIELDS.items()}
+    scheme = classification.scheme if classification else Scheme.KLASSA
+    return analysis.InfoType(info.pk, info.name, info.personal_data, levels, scheme)
 
 
 def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.Analysis:
