@@ -8,10 +8,11 @@ from django.utils.translation import ngettext
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.tabular import CSV_TYPE, XLSX_TYPE
 from inventory import importexport
 from inventory.api import Filters
+from inventory.importexport import export_filename
 from inventory.selectors import SystemFilters
-from inventory.importexport import CSV_TYPE, XLSX_TYPE, export_filename
 
 router = Router(tags=["systems import/export"])
 # A 422 answer lists at most this many errors; the count says how many there were in all.

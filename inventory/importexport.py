@@ -8,56 +8,47 @@ once into dictionaries, so checking 10 000 rows costs a handful of queries; what
 per row are the writes themselves, which go through save() so the audit trail sees them.
 """
 
-import csv
-import io
-import re
-import zipfile
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed
-from django.template.defaultfilters import filesizeformat
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from core.countries import parse_country_codes
+from core.tabular import (
+    ByName,
+    Column,
+    ImportFileError,
+    RowError,
+    choice_options,
+    csv_bytes,
+    plain_text,
+    read_headers,
+    read_table,
+    xlsx_bytes,
+)
 from core.tenancy import Tenant
-from inventory.models import Criticality, Hosting, InformationType, Lifecycle, System, SystemDependency
+from inventory.models import (
+    Criticality,
+    Hosting,
+    InformationType,
+    Lifecycle,
+    System,
+    SystemDependency,
+)
 from inventory.selectors import SystemFilters, system_list
 from organisations.roles import Perm
 from suppliers.models import Supplier
 from trail import chain
 from trail.context import acting_as
 
-# A 10 000-row inventory is the performance target; twice that is the most one file may hold,
-# so a small file of empty lines cannot keep a worker busy for minutes.
-MAX_ROWS = 20_000
-# An XLSX file is a zip archive; refuse archives that unpack to far more than any real
-# inventory would (a "zip bomb" would otherwise fill the memory while openpyxl reads it).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
-# Characters XML 1.0 forbids; openpyxl refuses to write them (text pasted from other tools).
-_ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV
-# injection, OWASP); CSV exports prefix such cells with an apostrophe, which imports remove.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _BATCH = 500
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 
 
 class Kind:
@@ -71,17 +62,6 @@ class Kind:
     SUPPLIER = "supplier"
     INFOTYPES = "infotypes"
     SYSTEMS = "systems"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the file: the System field it holds, its heading and how it is written."""
-
-    field: str
-    header: Promise
-    kind: str
-    width: int = 20
-    choices: type[models.TextChoices] | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -172,71 +152,22 @@ def export_rows(*, tenant: Tenant, filters: SystemFilters) -> Iterator[list[str]
         yield [_export_value(column, system, labels, visible) for column in COLUMNS]
 
 
-def _xlsx(rows: Iterator[list[str]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Systems")[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for text in next(rows):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _xlsx_cell(sheet, value: str):
-    value = _ILLEGAL_XML.sub("", value)
-    if not value.startswith("="):
-        return value
-    # openpyxl would store "=…" as a live formula; keep it the text the user wrote.
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
-
-
 def export_xlsx(*, tenant: Tenant, filters: SystemFilters) -> bytes:
     """The filtered systems as an Excel workbook with a bold, frozen heading row."""
-    return _xlsx(export_rows(tenant=tenant, filters=filters))
+    return xlsx_bytes(_("Systems"), COLUMNS, export_rows(tenant=tenant, filters=filters))
 
 
 def import_template_xlsx() -> bytes:
     """An empty workbook with just the headings, to fill in for an import."""
-    return _xlsx(iter([headers()]))
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return xlsx_bytes(_("Systems"), COLUMNS, iter([headers()]))
 
 
 def export_csv(*, tenant: Tenant, filters: SystemFilters) -> bytes:
     """The filtered systems as CSV the way Swedish Excel opens it: UTF-8 with BOM, ";" between."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in export_rows(tenant=tenant, filters=filters):
-        writer.writerow([_csv_safe(value) for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes(export_rows(tenant=tenant, filters=filters))
 
 
 # --- reading a file -----------------------------------------------------------------------
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be imported (type, size, encoding, layout)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int  # as the spreadsheet numbers it: the heading row is 1
-    column: str  # the heading as written in the file
-    message: str
 
 
 @dataclass
@@ -249,157 +180,17 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-def _read_bytes(file) -> bytes:
-    limit = settings.TILLIT_MAX_IMPORT_BYTES
-    size = getattr(file, "size", None)
-    if size is None or size <= limit:
-        data = file.read(limit + 1)  # never more than the limit in memory
-        size = len(data)
-    if size > limit:
-        raise ImportFileError(
-            _("The file is %(size)s; the largest file Tillit imports is %(max)s.")
-            % {"size": filesizeformat(size), "max": filesizeformat(limit)}
-        )
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    return data
-
-
-def _wrong_type() -> ImportFileError:
-    return ImportFileError(
-        _("Upload an Excel workbook (.xlsx) or a CSV file (.csv). Save older Excel files (.xls) as .xlsx first.")
-    )
-
-
-def read_table(file) -> list[tuple[int, list[str]]]:
-    """The file's non-empty rows as (row number, cell texts); XLSX or CSV, by extension and content."""
-    data = _read_bytes(file)
-    suffix = Path(getattr(file, "name", "") or "").suffix.lower()
-    is_zip = data.startswith(ZIP_MAGIC)
-    if suffix not in (".xlsx", ".csv", ".txt", "") or data.startswith(OLE_MAGIC):
-        raise _wrong_type()
-    if suffix == ".xlsx" or (suffix == "" and is_zip):
-        if not is_zip:
-            raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx)."))
-        return _read_xlsx(data)
-    if is_zip:
-        raise _wrong_type()
-    return _read_csv(data)
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _numbered(rows: Iterable[list[str]]) -> list[tuple[int, list[str]]]:
-    """Non-empty rows with the number the spreadsheet shows; refuses files over MAX_ROWS.
-
-    Blank rows are skipped but counted, and never stored: Excel may keep a million formatted,
-    empty rows after the data.
-    """
-    numbered = []
-    for number, cells in enumerate(rows, start=1):
-        if any(cells):
-            numbered.append((number, cells))
-            if len(numbered) > MAX_ROWS + 1:  # the heading row plus MAX_ROWS systems
-                raise ImportFileError(
-                    _("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
-    return numbered
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(_("The workbook unpacks to more data than Tillit imports."))
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # Files written by other programs may carry a wrong size record; read every row.
-        sheet.reset_dimensions()
-        rows = _numbered([_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True))
-        workbook.close()
-        return rows
-    except ImportFileError:
-        raise
-    except Exception:
-        # openpyxl and zipfile fail on damaged input with many exception types; all mean the
-        # same to the user.
-        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from None
-
-
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    if b"\x00" in data:
-        raise ImportFileError(_("The file is not a text file. Save it as “CSV UTF-8” and try again."))
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            # Swedish Excel's plain "CSV (semikolonavgränsad)" is written in Windows-1252.
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The file is not a text file. Save it as “CSV UTF-8” and try again.")) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = "," if first_line.count(",") > first_line.count(";") else ";"
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return _numbered([_strip_formula_guard(v.strip()) for v in values] for values in reader)
-    except csv.Error:
-        raise ImportFileError(_("The CSV file could not be read; check its quotation marks.")) from None
-
-
-def _strip_formula_guard(value: str) -> str:
-    return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_START) else value
-
-
 # --- lookups ------------------------------------------------------------------------------
-
-
-class _ByName:
-    """Records by name: exactly as written, else ignoring case if that finds exactly one."""
-
-    def __init__(self, items: Iterable[tuple[str, Any]]):
-        self.exact: dict[str, Any] = {}
-        folded: dict[str, list] = defaultdict(list)
-        for name, obj in items:
-            self.exact[name] = obj
-            folded[name.casefold()].append(obj)
-        self.folded = dict(folded)
-
-    def find(self, name: str):
-        """The record, None when there is none, ValidationError when the case leaves it ambiguous."""
-        if name in self.exact:
-            return self.exact[name]
-        matches = self.folded.get(name.casefold(), [])
-        if len(matches) > 1:
-            raise ValidationError(
-                _("Several records match “%(name)s” apart from upper and lower case; write the name exactly.")
-                % {"name": name}
-            )
-        return matches[0] if matches else None
-
-    def first(self, name: str):
-        """Like find(), but any one of several records that differ only in case."""
-        return self.exact[name] if name in self.exact else self.folded.get(name.casefold(), [None])[0]
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.exact or name.casefold() in self.folded
 
 
 @dataclass
 class _Lookups:
     users: dict[str, Any]
-    units: _ByName
-    suppliers: _ByName
-    infotypes: _ByName
-    systems: _ByName  # the organisation's own: name → pk
-    shared: _ByName  # shared with it by other organisations: name → organisation name
+    units: ByName
+    suppliers: ByName
+    infotypes: ByName
+    systems: ByName  # the organisation's own: name → pk
+    shared: ByName  # shared with it by other organisations: name → organisation name
 
     @classmethod
     def load(cls, tenant: Tenant) -> "_Lookups":
@@ -415,11 +206,11 @@ class _Lookups:
                 shared.append((name, org_name))
         return cls(
             users={u.email.casefold(): u for u in tenant.users()},
-            units=_ByName((u.name, u) for u in tenant.organisation.units.all()),
-            suppliers=_ByName((s.name, s) for s in tenant.scope(Supplier)),
-            infotypes=_ByName(tenant.scope(InformationType).values_list("name", "pk")),
-            systems=_ByName(own),
-            shared=_ByName(shared),
+            units=ByName((u.name, u) for u in tenant.organisation.units.all()),
+            suppliers=ByName((s.name, s) for s in tenant.scope(Supplier)),
+            infotypes=ByName(tenant.scope(InformationType).values_list("name", "pk")),
+            systems=ByName(own),
+            shared=ByName(shared),
         )
 
 
@@ -434,42 +225,6 @@ class _Row:
     infotypes: set[int] | None = None  # None: the file has no such column
     depends_on: list[str] | None = None
     existing_pk: int | None = None
-
-
-def _header_index() -> dict[str, Column]:
-    index = {c.field.casefold(): c for c in COLUMNS}
-    for language in ("en", "sv"):
-        with translation.override(language):
-            index.update({str(c.header).casefold(): c for c in COLUMNS})
-    return index
-
-
-def _read_headers(cells: list[str], number: int, errors: list[RowError]) -> dict[int, tuple[Column, str]]:
-    """Column position → (column, heading as written); unknown or repeated headings are errors."""
-    index, found, seen = _header_index(), {}, set()
-    for position, text in enumerate(cells):
-        if not text:
-            continue
-        column = index.get(text.casefold())
-        if column is None:
-            message = _("Unknown column heading. The template shows the headings Tillit reads.")
-            errors.append(RowError(number, text, message))
-        elif column.field in seen:
-            errors.append(RowError(number, text, _("This column appears twice.")))
-        else:
-            seen.add(column.field)
-            found[position] = (column, text)
-    return found
-
-
-def _choice_options(column: Column) -> dict[str, str]:
-    """Label in Swedish or English, or the stored code (any case) → the code."""
-    options = {}
-    for language in ("en", "sv"):
-        with translation.override(language):
-            options.update({str(label).casefold(): value for value, label in column.choices.choices})
-    options.update({value.casefold(): value for value in column.choices.values})
-    return options
 
 
 def _split(text: str, known: Callable[[str], bool]) -> list[str]:
@@ -490,7 +245,7 @@ def _parse_bool(text: str) -> bool:
     raise ValidationError(_("Write Yes or No."))
 
 
-def _parse_reference(lookup: _ByName, text: str, message: str):
+def _parse_reference(lookup: ByName, text: str, message: str):
     if not text:
         return None
     obj = lookup.find(text)
@@ -526,7 +281,7 @@ class _Checker:
         self.found = found
         self.columns = {column.field: heading for column, heading in found.values()}
         self.name_position = next(p for p, (c, _h) in found.items() if c.field == "name")
-        self.options = {c.field: _choice_options(c) for c in COLUMNS if c.kind == Kind.CHOICE}
+        self.options = {c.field: choice_options(c) for c in COLUMNS if c.kind == Kind.CHOICE}
         self.errors: list[RowError] = []
         self.rows: list[_Row] = []
         self.first_row_of: dict[str, int] = {}  # folded name → row number, for duplicates
@@ -656,13 +411,8 @@ def _same(system: System, name: str, value) -> bool:
     if isinstance(model_field, models.JSONField):
         return sorted(set(current or [])) == value
     if isinstance(current, str):
-        return _plain_text(current) == _plain_text(value)
+        return plain_text(current) == plain_text(value)
     return current == value
-
-
-def _plain_text(value: str) -> str:
-    # What survives a trip through a spreadsheet: no surrounding blanks, "\n" line ends.
-    return _ILLEGAL_XML.sub("", value.replace("\r\n", "\n")).strip()
 
 
 def _in_batches(pks: list[int], queryset) -> dict[int, Any]:
@@ -766,7 +516,7 @@ def _check(
     if not table:
         raise ImportFileError(_("The file is empty."))
     (heading_row, headings), data_rows = table[0], table[1:]
-    found = _read_headers(headings, heading_row, result.errors)
+    found = read_headers(COLUMNS, headings, heading_row, result.errors)
     if not any(column.field == "name" for column, _h in found.values()):
         result.errors.append(RowError(heading_row, str(COLUMNS[0].header), _("The file needs a column for the name.")))
         return [], None

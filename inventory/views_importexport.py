@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.decorators import tenant_required
+from core.tabular import CSV_TYPE, XLSX_TYPE
 from inventory import importexport
-from inventory.importexport import CSV_TYPE, XLSX_TYPE, export_filename
 from inventory.forms import SystemFilterForm
+from inventory.importexport import export_filename
 from inventory.selectors import SystemFilters
 from organisations.roles import Perm
 

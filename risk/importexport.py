@@ -9,25 +9,28 @@ the register as it was. Lookups are loaded once, so checking costs a fixed numbe
 """
 
 import datetime
-import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from core.tabular import (
+    MAX_ROWS,
+    ByName,
+    Column,
+    ImportFileError,
+    RowError,
+    choice_options,
+    plain_text,
+    read_headers,
+    read_table,
+    xlsx_bytes,
+)
 from core.tenancy import Tenant
-from inventory.importexport import ImportFileError, RowError, read_table
 from inventory.models import InformationType, System
 from risk import selectors, services
 from risk.models import Risk, RiskMatrix, RiskStatus, Strategy, Threat
@@ -38,7 +41,6 @@ from trail.context import acting_as
 
 __all__ = ["ImportFileError", "RowError", "ImportResult", "export_xlsx", "risks_import", "COLUMNS"]
 
-MAX_ROWS = 20_000
 
 
 class Kind:
@@ -54,15 +56,6 @@ class Kind:
     CHOICE = "choice"
     DATE = "date"
     INFO = "info"  # written by the export, ignored by the import
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    header: Promise
-    kind: str
-    width: int = 20
-    choices: Any = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -138,33 +131,7 @@ def export_rows(*, tenant: Tenant, filters: selectors.RiskFilters):
 
 def export_xlsx(*, tenant: Tenant, filters: selectors.RiskFilters) -> bytes:
     """The (filtered) register as an Excel workbook with a bold, frozen heading row."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Risks")[:31])
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    rows = export_rows(tenant=tenant, filters=filters)
-    bold = Font(bold=True)
-    header = []
-    for text in next(rows):
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_text_cell(sheet, value) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _text_cell(sheet, value: str):
-    # Every cell is written as text: a title starting with "=" must stay text, not become a
-    # formula (spreadsheet injection), and an ID is read back the same either way.
-    value = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 32)
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.data_type = "s"
-    return cell
+    return xlsx_bytes(_("Risks"), COLUMNS, export_rows(tenant=tenant, filters=filters))
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -178,34 +145,14 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
 
 
-class _Names:
-    """Records by name: exact first, else ignoring case when that finds exactly one."""
-
-    def __init__(self, items):
-        self.exact, folded = {}, defaultdict(list)
-        for name, obj in items:
-            self.exact[name] = obj
-            folded[name.casefold()].append(obj)
-        self.folded = dict(folded)
-
-    def find(self, name: str):
-        if name in self.exact:
-            return self.exact[name]
-        found = self.folded.get(name.casefold(), [])
-        if len(found) > 1:
-            raise ValidationError(_("Several records match “%(name)s” apart from upper and lower case; write the "
-                                    "name exactly.") % {"name": name})
-        return found[0] if found else None
-
-
 @dataclass
 class _Lookups:
     matrix: RiskMatrix
     risks: dict[int, Risk]
-    threats: _Names
-    systems: _Names
-    infotypes: _Names
-    suppliers: _Names
+    threats: ByName
+    systems: ByName
+    infotypes: ByName
+    suppliers: ByName
     users: dict[str, Any]
 
     @classmethod
@@ -225,31 +172,14 @@ class _Lookups:
             matrix=services.matrix_ensure(tenant=tenant),
             risks=risks,
             # A threat is named by its code or by its name in either language.
-            threats=_Names([(t.code, t) for t in threats] + [(t.name, t) for t in threats]
+            threats=ByName([(t.code, t) for t in threats] + [(t.name, t) for t in threats]
                            + [(t.name_en, t) for t in threats if t.name_en]),
-            systems=_Names((s.name, s) for s in tenant.scope(System).filter(organisation_id=own).only("pk", "name",
+            systems=ByName((s.name, s) for s in tenant.scope(System).filter(organisation_id=own).only("pk", "name",
                                                                                                        "organisation_id")),
-            infotypes=_Names((i.name, i) for i in tenant.scope(InformationType).filter(organisation_id=own)),
-            suppliers=_Names((s.name, s) for s in tenant.scope(Supplier).filter(organisation_id=own)),
+            infotypes=ByName((i.name, i) for i in tenant.scope(InformationType).filter(organisation_id=own)),
+            suppliers=ByName((s.name, s) for s in tenant.scope(Supplier).filter(organisation_id=own)),
             users={u.email.casefold(): u for u in tenant.users()},
         )
-
-
-def _header_index() -> dict[str, Column]:
-    index = {c.field.casefold(): c for c in COLUMNS}
-    for language in ("en", "sv"):
-        with translation.override(language):
-            index.update({str(c.header).casefold(): c for c in COLUMNS})
-    return index
-
-
-def _choice_options(column: Column) -> dict[str, str]:
-    options = {}
-    for language in ("en", "sv"):
-        with translation.override(language):
-            options.update({str(label).casefold(): value for value, label in column.choices.choices})
-    options.update({value.casefold(): value for value in column.choices.values})
-    return options
 
 
 def _split(text: str) -> list[str]:
@@ -272,7 +202,7 @@ class _Checker:
         self.errors: list[RowError] = []
         self.rows: list[_Row] = []
         self.seen_ids: dict[int, int] = {}
-        self.options = {c.field: _choice_options(c) for c in COLUMNS if c.kind == Kind.CHOICE}
+        self.options = {c.field: choice_options(c) for c in COLUMNS if c.kind == Kind.CHOICE}
         matrix = lookups.matrix
         self.scales = {
             Kind.LIKELIHOOD: (matrix.likelihood_size, matrix.likelihood_scale()),
@@ -394,22 +324,6 @@ class _Checker:
                               % {"n": size, "names": ", ".join(labels)})
 
 
-def _read_headers(cells: list[str], number: int, errors: list[RowError]) -> dict[int, tuple[Column, str]]:
-    index, found, seen = _header_index(), {}, set()
-    for position, text in enumerate(cells):
-        if not text:
-            continue
-        column = index.get(text.casefold())
-        if column is None:
-            errors.append(RowError(number, text, _("Unknown column heading. The export shows the headings Tillit reads.")))
-        elif column.field in seen:
-            errors.append(RowError(number, text, _("This column appears twice.")))
-        else:
-            seen.add(column.field)
-            found[position] = (column, text)
-    return found
-
-
 def _unchanged(row: _Row) -> bool:
     risk = row.risk
     if not row.existing:
@@ -430,8 +344,7 @@ def _unchanged(row: _Row) -> bool:
 
 
 def _plain(value):
-    # What survives a trip through a spreadsheet: no surrounding blanks, "\n" line ends.
-    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+    return plain_text(value) if isinstance(value, str) else value
 
 
 def _write(rows: list[_Row], result: ImportResult) -> None:
@@ -462,7 +375,7 @@ def risks_import(*, tenant: Tenant, file) -> ImportResult:
         raise ImportFileError(_("The file is empty."))
     result = ImportResult()
     heading_row, heading_cells = table[0]
-    found = _read_headers(heading_cells, heading_row, result.errors)
+    found = read_headers(COLUMNS, heading_cells, heading_row, result.errors)
     if not any(column.field == "title" for column, _h in found.values()):
         result.errors.append(RowError(heading_row, str(COLUMNS[1].header), _("The file needs a column for the title.")))
     if result.errors:

@@ -1,0 +1,302 @@
+"""Spreadsheet files shared by the registers that import and export them (systems, risks, …).
+
+Each register describes its file as a tuple of Columns; this module reads an uploaded file
+(XLSX or CSV, refusing what is too large, of the wrong type or a zip bomb), matches its
+headings in Swedish or English, and writes workbooks and CSV that spreadsheet programs open
+without running anything a cell holds. Row checking and saving stay with each register.
+"""
+
+import csv
+import io
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# A 10 000-row inventory is the performance target; twice that is the most one file may hold,
+# so a small file of empty lines cannot keep a worker busy for minutes.
+MAX_ROWS = 20_000
+# An XLSX file is a zip archive; refuse archives that unpack to far more than any real
+# register would (a "zip bomb" would otherwise fill the memory while openpyxl reads it).
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
+# Characters XML 1.0 forbids; openpyxl refuses to write them (text pasted from other tools).
+ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV
+# injection, OWASP); CSV exports prefix such cells with an apostrophe, which imports remove.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file: the field it holds, its heading and how it is written."""
+
+    field: str
+    header: Promise
+    kind: str
+    width: int = 20
+    choices: Any = None  # a TextChoices class for choice columns
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (type, size, encoding, layout)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as the spreadsheet numbers it: the heading row is 1
+    column: str  # the heading as written in the file
+    message: str
+
+
+# --- reading a file -----------------------------------------------------------------------
+
+
+def _read_bytes(file) -> bytes:
+    limit = settings.TILLIT_MAX_IMPORT_BYTES
+    size = getattr(file, "size", None)
+    if size is None or size <= limit:
+        data = file.read(limit + 1)  # never more than the limit in memory
+        size = len(data)
+    if size > limit:
+        raise ImportFileError(
+            _("The file is %(size)s; the largest file Tillit imports is %(max)s.")
+            % {"size": filesizeformat(size), "max": filesizeformat(limit)}
+        )
+    if not data.strip():
+        raise ImportFileError(_("The file is empty."))
+    return data
+
+
+def _wrong_type() -> ImportFileError:
+    return ImportFileError(
+        _("Upload an Excel workbook (.xlsx) or a CSV file (.csv). Save older Excel files (.xls) as .xlsx first.")
+    )
+
+
+def read_table(file) -> list[tuple[int, list[str]]]:
+    """The file's non-empty rows as (row number, cell texts); XLSX or CSV, by extension and content."""
+    data = _read_bytes(file)
+    suffix = Path(getattr(file, "name", "") or "").suffix.lower()
+    is_zip = data.startswith(ZIP_MAGIC)
+    if suffix not in (".xlsx", ".csv", ".txt", "") or data.startswith(OLE_MAGIC):
+        raise _wrong_type()
+    if suffix == ".xlsx" or (suffix == "" and is_zip):
+        if not is_zip:
+            raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx)."))
+        return _read_xlsx(data)
+    if is_zip:
+        raise _wrong_type()
+    return _read_csv(data)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _numbered(rows: Iterable[list[str]]) -> list[tuple[int, list[str]]]:
+    """Non-empty rows with the number the spreadsheet shows; refuses files over MAX_ROWS.
+
+    Blank rows are skipped but counted, and never stored: Excel may keep a million formatted,
+    empty rows after the data.
+    """
+    numbered = []
+    for number, cells in enumerate(rows, start=1):
+        if any(cells):
+            numbered.append((number, cells))
+            if len(numbered) > MAX_ROWS + 1:  # the heading row plus MAX_ROWS records
+                raise ImportFileError(
+                    _("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
+    return numbered
+
+
+def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ImportFileError(_("The workbook unpacks to more data than Tillit imports."))
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Files written by other programs may carry a wrong size record; read every row.
+        sheet.reset_dimensions()
+        rows = _numbered([_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True))
+        workbook.close()
+        return rows
+    except ImportFileError:
+        raise
+    except Exception:
+        # openpyxl and zipfile fail on damaged input with many exception types; all mean the
+        # same to the user.
+        raise ImportFileError(_("The file is not a readable Excel workbook (.xlsx).")) from None
+
+
+def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
+    if b"\x00" in data:
+        raise ImportFileError(_("The file is not a text file. Save it as “CSV UTF-8” and try again."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            # Swedish Excel's plain "CSV (semikolonavgränsad)" is written in Windows-1252.
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is not a text file. Save it as “CSV UTF-8” and try again.")) from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = "," if first_line.count(",") > first_line.count(";") else ";"
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _numbered([_strip_formula_guard(v.strip()) for v in values] for values in reader)
+    except csv.Error:
+        raise ImportFileError(_("The CSV file could not be read; check its quotation marks.")) from None
+
+
+def _strip_formula_guard(value: str) -> str:
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
+
+
+# --- headings, choices and names ------------------------------------------------------------
+
+
+def header_index(columns: tuple[Column, ...]) -> dict[str, Column]:
+    """Heading (field name, or heading in English or Swedish, any case) → column."""
+    index = {c.field.casefold(): c for c in columns}
+    for language in ("en", "sv"):
+        with translation.override(language):
+            index.update({str(c.header).casefold(): c for c in columns})
+    return index
+
+
+def read_headers(columns: tuple[Column, ...], cells: list[str], number: int,
+                 errors: list[RowError]) -> dict[int, tuple[Column, str]]:
+    """Column position → (column, heading as written); unknown or repeated headings are errors."""
+    index, found, seen = header_index(columns), {}, set()
+    for position, text in enumerate(cells):
+        if not text:
+            continue
+        column = index.get(text.casefold())
+        if column is None:
+            message = _("Unknown column heading. The template shows the headings Tillit reads.")
+            errors.append(RowError(number, text, message))
+        elif column.field in seen:
+            errors.append(RowError(number, text, _("This column appears twice.")))
+        else:
+            seen.add(column.field)
+            found[position] = (column, text)
+    return found
+
+
+def choice_options(column: Column) -> dict[str, str]:
+    """Label in Swedish or English, or the stored code (any case) → the code."""
+    options = {}
+    for language in ("en", "sv"):
+        with translation.override(language):
+            options.update({str(label).casefold(): value for value, label in column.choices.choices})
+    options.update({value.casefold(): value for value in column.choices.values})
+    return options
+
+
+class ByName:
+    """Records by name: exactly as written, else ignoring case if that finds exactly one."""
+
+    def __init__(self, items: Iterable[tuple[str, Any]]):
+        self.exact: dict[str, Any] = {}
+        folded: dict[str, list] = defaultdict(list)
+        for name, obj in items:
+            self.exact[name] = obj
+            folded[name.casefold()].append(obj)
+        self.folded = dict(folded)
+
+    def find(self, name: str):
+        """The record, None when there is none, ValidationError when the case leaves it ambiguous."""
+        if name in self.exact:
+            return self.exact[name]
+        matches = self.folded.get(name.casefold(), [])
+        if len(matches) > 1:
+            raise ValidationError(
+                _("Several records match “%(name)s” apart from upper and lower case; write the name exactly.")
+                % {"name": name}
+            )
+        return matches[0] if matches else None
+
+    def first(self, name: str):
+        """Like find(), but any one of several records that differ only in case."""
+        return self.exact[name] if name in self.exact else self.folded.get(name.casefold(), [None])[0]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.exact or name.casefold() in self.folded
+
+
+def plain_text(value: str) -> str:
+    """What survives a trip through a spreadsheet: no surrounding blanks, "\\n" line ends."""
+    return ILLEGAL_XML.sub("", value.replace("\r\n", "\n")).strip()
+
+
+# --- writing files --------------------------------------------------------------------------
+
+
+def _xlsx_cell(sheet, value: str):
+    value = ILLEGAL_XML.sub("", value)
+    if not value.startswith("="):
+        return value
+    # openpyxl would store "=…" as a live formula; keep it the text the user wrote.
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def xlsx_bytes(title: str, columns: tuple[Column, ...], rows: Iterator[list[str]]) -> bytes:
+    """A workbook of one sheet: the first row (the headings) bold and frozen, then the rows."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    bold = Font(bold=True)
+    header = []
+    for text in next(rows):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _csv_safe(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def csv_bytes(rows: Iterable[list[str]]) -> bytes:
+    """CSV the way Swedish Excel opens it: UTF-8 with BOM, ";" between, formulas defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_csv_safe(value) for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
