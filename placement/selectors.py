@@ -1,6 +1,7 @@
 """Reading placement assessments, always through the tenant (core.tenancy)."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from classification.schemes import ASPECT_FIELDS, Scheme
 from core.tenancy import Tenant
@@ -9,10 +10,24 @@ from placement import analysis, integrations
 from placement.models import Alternative, Assessment, CostItem, Mitigation, OslAssessment, Verdict
 
 
+# The columns the list page and the API list show: the long texts (background, checklist,
+# the decision and its snapshot) stay in the database.
+LIST_FIELDS = ("organisation_id", "title", "service", "assessment_date", "status", "version_number",
+               "responsible__full_name", "responsible__email", "decision__decided_on",
+               "decision__registration_number")
+
+
 def assessment_list(*, tenant: Tenant, status: str = "") -> QuerySet:
-    """The organisation's assessments, newest first, with what the list shows (one query)."""
-    qs = (tenant.scope(Assessment).select_related("responsible", "decision")
-          .annotate(alternative_count=Count("alternatives", distinct=True)))
+    """The organisation's assessments, newest first, with what the list shows (one query).
+
+    The alternatives are counted in a subquery per row of the page: a join with GROUP BY
+    would group every assessment of the organisation (and make the paginator's COUNT do the
+    same) before the page is cut.
+    """
+    alternatives = (Alternative.objects.filter(assessment=OuterRef("pk")).order_by().values("assessment")
+                    .annotate(n=Count("pk")).values("n"))
+    qs = (tenant.scope(Assessment).select_related("responsible", "decision").only(*LIST_FIELDS)
+          .annotate(alternative_count=Coalesce(Subquery(alternatives), 0)))
     if status:
         qs = qs.filter(status=status)
     return qs.order_by("-assessment_date", "-pk")

@@ -10,6 +10,8 @@ Every page request starts with the same three queries, named "request" in the co
 the session, the signed-in user, and the user's memberships with their organisations.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -168,3 +170,71 @@ def test_api_systems_list(world, client):
     _, raw = ApiToken.issue(user=world.coordinator, name="query counts")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     _same_count(world, client, "/api/systems?sort=-name", 5, must_show="System 039", **headers)
+
+
+@pytest.fixture
+def assessments(world, org_a, org_b, member):
+    """grow(n) adds n placement assessments to Kommun A through the services: each with two or
+    three alternatives with costs, a verdict, linked systems and information types, a
+    responsible person of its own, and every other one decided. Kommun B gets one each round,
+    which A must not see."""
+    from core.tenancy import tenant_for
+    from placement import services
+    from placement.models import CostCategory
+
+    coordinator = world.coordinator
+    tenant = tenant_for(coordinator, org_a.pk)
+    other = tenant_for(member(org_b, "coordinator"), org_b.pk)
+    made = [0]
+
+    def assess(tenant, i, title, responsible):
+        system = SystemFactory(organisation=tenant.organisation, name=f"Tjänst {title}")
+        info = InformationTypeFactory(organisation=tenant.organisation, name=f"Information {title}")
+        assessment = services.assessment_create(tenant=tenant, data={
+            "title": title, "service": f"tjänst {i}", "assessment_date": datetime.date(2026, 1, 1 + i % 28),
+            "responsible": responsible, "systems": [system], "information_types": [info]})
+        alternatives = [
+            services.alternative_create(tenant=tenant, assessment=assessment, data={
+                "name": f"Alternativ {k}", "hosting": hosting, "storage_countries": ["SE"]},
+                costs=[{"category": CostCategory.LICENCES, "kind": "recurring", "amount": 1000 * (k + 1), "year": 1}])
+            for k, hosting in enumerate(["own_dc", "cloud", "supplier_dc"][: 2 + i % 2])
+        ]
+        services.verdict_save(tenant=tenant, alternative=alternatives[0], perspective="security", verdict="favours",
+                              rationale="Bra.")
+        if i % 2:
+            services.decision_record(tenant=tenant, assessment=assessment, alternative=alternatives[0], data={
+                "body": "namnd", "registration_number": f"N 2026/{i}", "decided_on": datetime.date(2026, 2, 1),
+                "decision": "Beslut."})
+
+    def grow(n: int) -> None:
+        for _ in range(n):
+            i = made[0]
+            made[0] += 1
+            responsible = member(org_a, "system_owner", email=f"owner{i:03d}@kommun-a.example")
+            assess(tenant, i, f"Bedömning {i:03d}", responsible)
+            assess(other, i, f"B:s bedömning {i:03d}", None)
+
+    grow.coordinator = coordinator
+    return grow
+
+
+def test_placement_assessments_list(assessments, login):
+    # request (3), COUNT for the paginator, one page of assessments joined with the responsible
+    # person and the decision, with the alternatives counted.
+    client = login(assessments.coordinator)
+    _same_count(assessments, client, reverse("placement:list"), 5, must_show="Bedömning 039")
+
+
+def test_placement_assessments_list_filtered(assessments, login):
+    # The same five queries with the status filter.
+    client = login(assessments.coordinator)
+    _same_count(assessments, client, reverse("placement:list") + "?status=decided", 5, must_show="Bedömning 039")
+
+
+def test_api_placement_assessments_list(assessments, client):
+    # The token with its user, the memberships, the token's last-used time, COUNT for the
+    # paginator, one page of assessments with the alternatives counted.
+    _, raw = ApiToken.issue(user=assessments.coordinator, name="query counts")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    # (JSON escapes "ö", so the title is matched by its tail.)
+    _same_count(assessments, client, "/api/placement", 5, must_show="mning 039", **headers)
