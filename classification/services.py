@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from classification import questionnaire, rules
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
 from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES, Scheme
 from classification.selectors import classification_settings
+from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType
 from organisations.roles import Perm
@@ -21,12 +23,10 @@ REVIEW_MONTHS_MAX = 60
 _KEEP = object()  # "leave as it is" for optional arguments
 
 
-class VersionConflict(Exception):
+class VersionConflict(concurrency.VersionConflict):
     """Someone else saved the classification after the caller read it."""
 
-    def __init__(self, current: Classification | None):
-        super().__init__(_("Someone else has changed this classification since you opened it."))
-        self.current = current
+    message = gettext_lazy("Someone else has changed this classification since you opened it.")
 
 
 def today() -> datetime.date:

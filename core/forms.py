@@ -4,6 +4,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from core.concurrency import VersionConflict
 
 
 def apply_errors(form, exc: ValidationError) -> None:
@@ -16,23 +19,36 @@ def apply_errors(form, exc: ValidationError) -> None:
 
 
 @dataclass(frozen=True)
-class Saved:
-    result: Any
+class Outcome:
+    """What a form page's save step came to; true only when the record was saved."""
+
+    saved: bool
+    result: Any = None
+    conflict: Any = None  # after a VersionConflict: the record as someone else saved it
+
+    def __bool__(self) -> bool:
+        return self.saved
 
 
-def save_form(request, form, save: Callable[[dict], Any], *, success: str) -> Saved | None:
+def save_form(request, form, save: Callable[[dict], Any], *, success: str) -> Outcome:
     """The write half of a form page: for a valid POST, `save(cleaned_data)` through a service.
 
-    Returns Saved(what save returned) after flashing `success`, or None when there was nothing to
-    save or the service refused: its ValidationError is then shown on the form, which keeps what
-    the user typed.
+    Saved: flashes `success` and carries what save returned. Refused by the service: its
+    ValidationError is shown on the form, which keeps what the user typed. A version conflict
+    is shown too, and the form takes the saved version so that a second submit (after
+    comparing) goes through.
     """
     if request.method != "POST" or not form.is_valid():
-        return None
+        return Outcome(False)
     try:
         result = save(form.cleaned_data)
+    except VersionConflict as exc:
+        form.add_error(None, str(exc) + " " + _("Your changes are kept below; compare and save again."))
+        form.data = form.data.copy()
+        form.data["version"] = exc.current.version if exc.current is not None else ""
+        return Outcome(False, conflict=exc.current)
     except ValidationError as exc:
         apply_errors(form, exc)
-        return None
+        return Outcome(False)
     messages.success(request, success)
-    return Saved(result)
+    return Outcome(True, result)

@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from core.countries import parse_country_codes
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
-from organisations.models import Unit
 from suppliers.models import Supplier
 
 

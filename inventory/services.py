@@ -4,7 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType, System, SystemDependency
 
@@ -15,12 +17,10 @@ SYSTEM_FIELDS = (
 )
 
 
-class VersionConflict(Exception):
+class VersionConflict(concurrency.VersionConflict):
     """Someone else saved the record after the caller read it."""
 
-    def __init__(self, current: System):
-        super().__init__(_("Someone else has changed this system since you opened it."))
-        self.current = current
+    message = gettext_lazy("Someone else has changed this system since you opened it.")
 
 
 def _check_references(*, tenant: Tenant, data: dict) -> None:

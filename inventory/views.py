@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from classification.selectors import attach_protection_need, protection_need
 from core.decorators import tenant_required
-from core.forms import apply_errors, save_form
+from core.forms import save_form
 from inventory import graph, selectors, services
 from inventory.forms import DependencyForm, InformationTypeForm, SystemFilterForm, SystemForm
 from inventory.models import InformationType, System
@@ -70,22 +70,11 @@ def system_edit(request, pk):
     tenant = request.tenant
     system = tenant.get(System, pk, write=True)
     form = SystemForm(request.POST or None, instance=system, tenant=tenant, initial={"version": system.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.system_update(tenant=tenant, system=system, data=form.cleaned_data,
-                                   version=form.cleaned_data.get("version") or 0)
-        except services.VersionConflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc) + " " + _("Your changes are kept below; compare and save again."))
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("inventory:system_detail", pk=system.pk)
-    return render(request, "inventory/system_form.html", {"form": form, "system": system, "conflict": conflict})
+    outcome = save_form(request, form, lambda data: services.system_update(
+        tenant=tenant, system=system, data=data, version=data.get("version") or 0), success=_("The changes were saved."))
+    if outcome:
+        return redirect("inventory:system_detail", pk=system.pk)
+    return render(request, "inventory/system_form.html", {"form": form, "system": system, "conflict": outcome.conflict})
 
 
 @tenant_required(Perm.INVENTORY_EDIT)

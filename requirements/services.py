@@ -7,9 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions import services as action_services
 from actions.models import OPEN_STATUSES, Action
+from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import selectors
@@ -29,12 +31,10 @@ from requirements.validators import validate_evidence_file
 from trail import chain
 
 
-class VersionConflict(Exception):
+class VersionConflict(concurrency.VersionConflict):
     """Someone else saved the assessment after the caller read it."""
 
-    def __init__(self, current: RequirementStatus):
-        super().__init__(_("Someone else has changed this assessment since you opened it."))
-        self.current = current
+    message = gettext_lazy("Someone else has changed this assessment since you opened it.")
 
 
 def _require_own_system(tenant: Tenant, system: System) -> None:

@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actions import services as action_services
 from actions.models import OPEN_STATUSES as ACTION_OPEN_STATUSES
+from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from organisations.roles import Perm
@@ -24,12 +26,10 @@ ASSESSMENT_FIELDS = ("inherent_likelihood", "inherent_consequence", "residual_li
 RESIDUAL_FIELDS = ("residual_likelihood", "residual_consequence")
 
 
-class VersionConflict(Exception):
+class VersionConflict(concurrency.VersionConflict):
     """Someone else saved the record after the caller read it."""
 
-    def __init__(self, current):
-        super().__init__(_("Someone else has changed this record since you opened it."))
-        self.current = current
+    message = gettext_lazy("Someone else has changed this record since you opened it.")
 
 
 class MappingRequired(Exception):

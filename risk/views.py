@@ -200,22 +200,11 @@ def risk_edit(request, pk):
     risk = tenant.get(Risk, pk, write=True)
     matrix = selectors.matrix_for(tenant)
     form = RiskForm(request.POST or None, instance=risk, tenant=tenant, matrix=matrix, initial={"version": risk.version})
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.risk_update(tenant=tenant, risk=risk, data=form.cleaned_data,
-                                 version=form.cleaned_data.get("version") or 0)
-        except services.VersionConflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc) + " " + _("Your changes are kept below; compare and save again."))
-            form.data = form.data.copy()
-            form.data["version"] = conflict.version
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("risk:risk_detail", pk=risk.pk)
-    return _risk_form_response(request, form, risk, conflict)
+    outcome = save_form(request, form, lambda data: services.risk_update(
+        tenant=tenant, risk=risk, data=data, version=data.get("version") or 0), success=_("The changes were saved."))
+    if outcome:
+        return redirect("risk:risk_detail", pk=risk.pk)
+    return _risk_form_response(request, form, risk, outcome.conflict)
 
 
 @tenant_required(Perm.RISK_EDIT)
