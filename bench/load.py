@@ -17,6 +17,10 @@ class Target:
     path: str
     headers: dict = field(default_factory=dict)
     expected_status: int = 200
+    # Bytes the answer must contain to show it is the benchmark organisation's own page (a
+    # JSON list names no organisation, so it names one of the organisation's records instead);
+    # empty: the organisation's name or slug.
+    marker: bytes = b""
 
 
 @dataclass

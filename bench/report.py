@@ -90,7 +90,8 @@ def _section(run: dict) -> list[str]:
     if run.get("uncommitted_changes"):
         lines += [f"Measured with uncommitted changes to: {', '.join(run['uncommitted_changes'])}.", ""]
     lines += [
-        f"Signed in as {ctx['user']}, who sees {ctx['visible_systems']} systems (own and shared). "
+        f"Signed in as {ctx['user']}, who sees {ctx['visible_systems']} systems (own and shared)"
+        + (f" and {ctx['visible_assessments']} placement assessments" if "visible_assessments" in ctx else "") + ". "
         f"gunicorn {setup['gunicorn_workers']} workers × {setup['gunicorn_threads']} thread; "
         f"{setup['client_threads']} client threads for {setup['seconds_per_target']:g} s per target, "
         f"on {setup['cpus']} CPUs shared by server and clients{priority}. Load average (1, 5, 15 min) before the "
@@ -106,8 +107,8 @@ def _section(run: dict) -> list[str]:
     budget = run["budget"]
     verdict = "met" if budget["met"] else "NOT met"
     figures = ", ".join(f"{k} {v:.1f} ms" for k, v in budget["checked"].items())
-    lines += ["", f"Budget (median under {budget['median_ms']:g} ms for the systems list and the API list, no errors): "
-              f"**{verdict}** ({figures}).", ""]
+    lines += ["", f"Budget (median under {budget['median_ms']:g} ms for {', '.join(budget['checked']) or '–'}, no "
+              f"errors): **{verdict}** ({figures}).", ""]
     return lines
 
 
