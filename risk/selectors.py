@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.tenancy import Tenant
-from inventory.models import System
 from risk import rules
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, RiskSystem, Strategy, Threat, Treatment
 
@@ -37,6 +36,7 @@ def matrix_for(tenant: Tenant) -> RiskMatrix:
 class RiskFilters:
     q: str = ""
     system: int | None = None
+    system_name: str = ""  # part of the name of a linked system (kept on the link if the system is deleted)
     level: str = ""
     kind: str = "residual"  # which assessment `level` and the cell (l, c) refer to
     status: str = ""
@@ -64,6 +64,8 @@ def risk_list(*, tenant: Tenant, filters: RiskFilters, matrix: RiskMatrix) -> Qu
         qs = qs.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
     if filters.system:
         qs = qs.filter(Exists(RiskSystem.objects.filter(risk=OuterRef("pk"), system_id=filters.system)))
+    if filters.system_name:
+        qs = qs.filter(Exists(RiskSystem.objects.filter(risk=OuterRef("pk"), system_name__icontains=filters.system_name)))
     if filters.level in rules.LEVEL_ORDER:
         low, high = rules.score_range(filters.level, matrix.thresholds, matrix.max_score)
         qs = qs.filter(**{f"{score}__gte": low, f"{score}__lte": high})
@@ -114,13 +116,6 @@ def risk_overview(*, tenant: Tenant) -> dict:
         unassessed=Count("pk", filter=Q(residual_score__isnull=True) & ~Q(status=RiskStatus.CLOSED)),
         review_overdue=Count("pk", filter=Q(review_date__lt=today()) & ~Q(status=RiskStatus.CLOSED)),
     )
-
-
-def systems_with_risks(*, tenant: Tenant) -> list[tuple[int, str]]:
-    """(pk, name) of the visible systems that risks are linked to: the register's system filter."""
-    linked = RiskSystem.objects.filter(organisation_id=tenant.membership.organisation_id, system__isnull=False)
-    return list(tenant.scope(System).filter(Exists(linked.filter(system=OuterRef("pk"))))
-                .order_by("name").values_list("pk", "name"))
 
 
 def session_list(*, tenant: Tenant) -> QuerySet:

@@ -23,6 +23,7 @@ from risk.forms import (
     ThreatForm,
     TreatmentForm,
 )
+from inventory.models import System
 from risk.models import Risk, RiskMatrix, RiskSession, Threat, Treatment
 from trail.selectors import record_history
 
@@ -49,8 +50,7 @@ def risk_list(request):
     """The register: filters (also a heat-map cell), sorting, 50 a page; htmx asks for the rows only."""
     tenant = request.tenant
     matrix = selectors.matrix_for(tenant)
-    form = RiskFilterForm(request.GET or None, systems=selectors.systems_with_risks(tenant=tenant),
-                          owners=_owner_choices(tenant))
+    form = RiskFilterForm(request.GET or None, owners=_owner_choices(tenant))
     filters = _filters(form)
     page = Paginator(selectors.risk_list(tenant=tenant, filters=filters, matrix=matrix), PAGE_SIZE).get_page(
         request.GET.get("page"))
@@ -60,8 +60,12 @@ def risk_list(request):
         if filters.l <= len(scale_l) and filters.c <= len(scale_c):
             cell = {"likelihood": scale_l[filters.l - 1], "consequence": scale_c[filters.c - 1],
                     "kind": _("residual risk") if filters.kind == "residual" else _("inherent risk")}
+    # A link from a system's page filters by its id; say which system that is.
+    filtered_system = tenant.scope(System).filter(pk=filters.system).values_list("name", flat=True).first() \
+        if filters.system else None
     context = {
         "form": form, "page": page, "risks": selectors.with_levels(list(page), matrix), "matrix": matrix, "cell": cell,
+        "filtered_system": filtered_system,
         "can_edit": tenant.can_edit(Risk), "query": _query_without_page(request),
     }
     template = "risk/risk_list.html#results" if request.headers.get("HX-Request") else "risk/risk_list.html"
@@ -72,8 +76,7 @@ def risk_list(request):
 def risk_export(request):
     """The register as shown (same filters) as an Excel workbook."""
     tenant = request.tenant
-    form = RiskFilterForm(request.GET or None, systems=selectors.systems_with_risks(tenant=tenant),
-                          owners=_owner_choices(tenant))
+    form = RiskFilterForm(request.GET or None, owners=_owner_choices(tenant))
     content = importexport.export_xlsx(tenant=tenant, filters=_filters(form))
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     stamp = timezone.localdate().isoformat()

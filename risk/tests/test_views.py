@@ -264,22 +264,22 @@ def _same_count(world, client, url, expected: int, must_show: str, **headers) ->
 
 
 def test_register(world, people, login):
-    # request (3), the matrix, the systems for the filter, the members for the owner filter,
-    # COUNT for the paginator, one page of risks with owner and threat, their system links.
-    _same_count(world, login(people["coordinator"]), reverse("risk:risk_list"), 9, must_show="Risk 029")
+    # request (3), the matrix, the members for the owner filter, COUNT for the paginator, one
+    # page of risks with owner and threat, their system links. (Systems are filtered by name.)
+    _same_count(world, login(people["coordinator"]), reverse("risk:risk_list"), 8, must_show="Risk 029")
 
 
 def test_register_filtered_by_cell_level_owner_and_orphaned(world, people, login):
-    # The same nine queries with every filter and another sort order.
+    # The same eight queries with every filter and another sort order.
     url = reverse("risk:risk_list") + "?kind=inherent&l=4&level=very_high&status=assessed&strategy=&orphaned=on" \
-        f"&owner={people['system_owner'].pk}&sort=-title&q=Risk"
+        f"&owner={people['system_owner'].pk}&sort=-title&q=Risk&system_name=System"
     # Risk 027 is assessed 4 × 4 before treatment (very high); Risk 029 (4 × 2, high) is not shown.
-    _same_count(world, login(people["coordinator"]), url, 9, must_show="Risk 027")
+    _same_count(world, login(people["coordinator"]), url, 8, must_show="Risk 027")
 
 
 def test_register_htmx_rows(world, people, login):
-    # The htmx partial: the same nine queries as the full page.
-    _same_count(world, login(people["coordinator"]), reverse("risk:risk_list") + "?sort=review", 9,
+    # The htmx partial: the same eight queries as the full page.
+    _same_count(world, login(people["coordinator"]), reverse("risk:risk_list") + "?sort=review", 8,
                 must_show="Risk 029", HTTP_HX_REQUEST="true")
 
 
@@ -339,3 +339,21 @@ def test_start_page_heat_map(world, people, login):
     assert large == small, "\n".join(queries)
     assert [q.split(" FROM ", 1)[1].split()[0] for q in queries if ' FROM "risk_' in q] == [
         '"risk_riskmatrix"', '"risk_risk"'], "\n".join(queries)
+
+
+def test_the_register_filters_by_part_of_a_system_name_and_by_a_system_linked_from_its_page(make_risk, people, login,
+                                                                                          org_a):
+    payroll = SystemFactory(organisation=org_a, name="Lönesystem Heroma")
+    school = SystemFactory(organisation=org_a, name="Skolplattform")
+    make_risk("Felaktig lön", systems=[payroll])
+    make_risk("Elevdata läcker", systems=[school])
+    client = login(people["reader"])
+    by_name = client.get(reverse("risk:risk_list"), {"system_name": "heroma"}).content.decode()
+    assert "Felaktig lön" in by_name and "Elevdata läcker" not in by_name
+    # The system page links to the register filtered by the system's id, and the page names it.
+    detail = client.get(reverse("inventory:system_detail", args=[school.pk])).content.decode()
+    link = f'{reverse("risk:risk_list")}?system={school.pk}'
+    assert link in detail
+    by_id = client.get(link).content.decode()
+    assert "Elevdata läcker" in by_id and "Felaktig lön" not in by_id
+    assert "Skolplattform" in by_id.split('id="results"')[1].split("<table")[0]
