@@ -129,9 +129,22 @@ def session_detail(*, tenant: Tenant, pk) -> RiskSession:
 
 
 def threat_list(*, tenant: Tenant) -> QuerySet:
-    """The shared catalogue and the organisation's own threats, with how often each is used."""
-    own = Q(risks__organisation_id=tenant.membership.organisation_id)
-    return tenant.scope(Threat).annotate(risk_count=Count("risks", filter=own)).order_by("category", "name", "pk")
+    """The shared catalogue and the organisation's own threats (see attach_risk_counts)."""
+    return tenant.scope(Threat).order_by("category", "name", "pk")
+
+
+def attach_risk_counts(*, tenant: Tenant, threats) -> list[Threat]:
+    """Set risk_count (the organisation's risks naming the threat) on a page of threats, in one query.
+
+    Counted for the page only: as an annotation it joined every organisation's risks to the
+    whole catalogue, which took a tenth of a second with 50 000 risks.
+    """
+    threats = list(threats)
+    counts = dict(tenant.scope(Risk).filter(threat__in=[t.pk for t in threats]).values("threat")
+                  .annotate(n=Count("pk")).values_list("threat", "n"))
+    for threat in threats:
+        threat.risk_count = counts.get(threat.pk, 0)
+    return threats
 
 
 def with_levels(risks, matrix: RiskMatrix) -> list[Risk]:

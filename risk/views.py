@@ -296,6 +296,7 @@ def session_edit(request, pk=None):
 def threat_list(request):
     tenant = request.tenant
     page = Paginator(selectors.threat_list(tenant=tenant), 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.attach_risk_counts(tenant=tenant, threats=page.object_list)
     return render(request, "risk/threat_list.html", {"page": page, "can_edit": tenant.can_edit(Threat)})
 
 

@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import Action
+from core.tenancy import tenant_for
 from risk import services
 from risk.catalogue import load_threats
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, Threat, Treatment
@@ -321,8 +323,20 @@ def test_session_detail(world, people, login):
 
 
 def test_threat_list(world, people, login):
-    # request (3), COUNT for the paginator, one page of threats with the organisation's use of each.
-    _same_count(world, login(people["reader"]), reverse("risk:threat_list"), 5, must_show="Ransomware")
+    # request (3), COUNT for the paginator, one page of threats, the organisation's use of each.
+    _same_count(world, login(people["reader"]), reverse("risk:threat_list"), 6, must_show="Ransomware")
+
+
+def test_the_threat_list_counts_only_the_organisations_own_risks(make_risk, people, login, org_b, member):
+    load_threats()
+    ransomware = Threat.objects.get(code="ransomware", organisation__isnull=True)
+    make_risk("A", threat=ransomware)
+    make_risk("B", threat=ransomware)
+    other = tenant_for(member(org_b, "coordinator"), org_b.pk)
+    services.risk_create(tenant=other, data={"title": "C", "threat": ransomware})
+    html = login(people["reader"]).get(reverse("risk:threat_list")).content.decode()
+    row = html.split(escape(ransomware.name))[1].split("</tr>")[0]
+    assert row.rstrip().endswith('<td class="num">2</td>')
 
 
 def test_start_page_heat_map(world, people, login):
