@@ -11,11 +11,12 @@ for most of them.
 
 What the app computes is computed here with the app's own functions: every assessment is run
 through placement.analysis.analyse() (the legal table, availability, cost of ownership and the
-combined score) before it is written, the assessor's verdicts follow the computed ones, and
-exactly a third of the assessments (those whose analysis recommends one alternative) are
-decided on the recommended alternative, with the classification snapshot the decision
-service keeps. The rest are drafts. Rows are bulk-inserted in batches; trail.capture.bulk_entries
-gives each its create entry, so `verify_audit` holds afterwards.
+combined score) before it is written, the assessor's verdicts follow the computed ones, and a
+third of each municipality's assessments (rounded; chosen among those fully judged whose
+analysis recommends one alternative) are decided on the recommended alternative, with the
+classification snapshot the decision service keeps. The rest are drafts. Rows are
+bulk-inserted in batches; trail.capture.bulk_entries gives each its create entry, so
+`verify_audit` holds afterwards.
 """
 
 import datetime
@@ -251,7 +252,7 @@ def _organisation(org, n: int, rng: random.Random, counts: dict[str, int]) -> No
     today = timezone.localdate()
     drafts = [_draft(ctx, rng, today, number) for number in range(1, n + 1)]
     for draft in drafts:
-        draft.analyse()  # the computed verdicts, which the assessor's follow
+        draft.analyse()  # the computed verdicts, which the assessor's verdicts follow
         _judge(draft, rng)
         draft.analyse()  # and the combined assessment with the assessor's verdicts
     _decide(drafts, rng, today, round(n * DECIDED_SHARE))
@@ -298,7 +299,7 @@ def _kinds(rng: random.Random, current: str) -> list[tuple[str, tuple | None]]:
     """Two or three alternatives: the current hosting first, then others (cloud services by name)."""
     providers = rng.sample(CLOUD_PROVIDERS, 2)
     pool = [(OWN, None), (SUPPLIER, None), (CLOUD, providers[0]), (CLOUD, providers[1])]
-    first = next(p for p in pool if p[0] == current)
+    first = next((p for p in pool if p[0] == current), pool[0])
     rest = [p for p in pool if p is not first]
     return [first] + rng.sample(rest, rng.choice([1, 1, 2]))
 
@@ -430,15 +431,16 @@ def _decide(drafts: list[_Draft], rng: random.Random, today: datetime.date, want
         a, chosen = draft.assessment, draft.option(draft.result.combined.chosen_id)
         body = BODY_NAMES.get(a.deciding_body) or a.deciding_body_name
         decided_on = min(today, a.assessment_date + datetime.timedelta(days=rng.randint(MIN_DAYS_TO_DECISION, 120)))
-        score = draft.result.combined.scores[draft.result.combined.recommended_id]
+        score = f"{draft.result.combined.scores[draft.result.combined.recommended_id]:+.2f}".replace(".", ",")
+        name = chosen.alternative.name
         a.status = AssessmentStatus.DECIDED
-        a.summary = (f"Sammantaget ger alternativet ”{chosen.alternative.name}” högst vägt värde "
-                     f"({f'{score:+.2f}'.replace('.', ',')}) av de {len(draft.options)} alternativen.")
-        a.proposal = f"{body} föreslås besluta att {a.service} ska driftas enligt alternativet ”{chosen.alternative.name}”."
+        a.summary = (f"Sammantaget ger alternativet ”{name}” högst vägt värde ({score}) av de "
+                     f"{len(draft.options)} alternativen.")
+        a.proposal = f"{body} föreslås besluta att {a.service} ska driftas enligt alternativet ”{name}”."
         draft.decision = Decision(
             organisation=a.organisation, body=a.deciding_body, body_name=a.deciding_body_name,
             registration_number=a.registration_number, decided_on=decided_on,
-            decision=f"{body} beslutar att {a.service} ska driftas enligt alternativet ”{chosen.alternative.name}”.",
+            decision=f"{body} beslutar att {a.service} ska driftas enligt alternativet ”{name}”.",
             follow_up_date=decided_on + datetime.timedelta(days=rng.choice([365, 730])),
             levels_snapshot=selectors.level_snapshot(draft.infos), recorded_by_id=a.responsible_id,
         )
