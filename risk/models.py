@@ -206,6 +206,9 @@ class Risk(TenantModel):
             models.Index(fields=["organisation", "residual_likelihood", "residual_consequence"], name="risk_org_residual_idx"),
             models.Index(fields=["organisation", "inherent_likelihood", "inherent_consequence"], name="risk_org_inherent_idx"),
             models.Index(fields=["organisation", "residual_score"], name="risk_org_rscore_idx"),
+            # The register's default order (highest residual risk first), so a deep page need
+            # not sort the whole register.
+            models.Index(fields=["organisation", "-residual_score", "title", "id"], name="risk_org_register_idx"),
             models.Index(fields=["organisation", "status"], name="risk_org_status_idx"),
             models.Index(fields=["review_date", "status"], name="risk_review_idx"),
         ]
