@@ -30,7 +30,8 @@ from bench import report  # noqa: E402
 from bench.load import Target, fetch, run_load  # noqa: E402
 
 BUDGET_MS = 200
-BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement")
+BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks", "risk_overview", "api_risks",
+                  "system_requirements", "soa")
 
 
 def _database_url() -> str:
@@ -113,6 +114,8 @@ def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
     from inventory import selectors
     from inventory.models import System
     from placement import selectors as placement_selectors
+    from requirements.models import RequirementStatus
+    from risk.models import Risk
 
     tenant = tenant_for(user, None)
     deep_filters = selectors.SystemFilters(lifecycle="operation", sort="-name")
@@ -127,6 +130,14 @@ def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
     drafts_page = Paginator(placement_selectors.assessment_list(tenant=tenant, status="draft"), 50).num_pages
     if newest is None:
         raise RuntimeError("The benchmark organisation has no placement assessments; regenerate the data.")
+    # Risks: the register's last page has the largest OFFSET. Requirements: the own system with
+    # the most assessed requirements.
+    risk_pages = max(1, -(-tenant.scope(Risk).count() // 50))
+    top_risk = tenant.scope(Risk).order_by("-residual_score", "title", "pk").first()
+    assessed = (RequirementStatus.objects.filter(system__organisation_id=tenant.organisation.pk)
+                .values("system_id").annotate(n=Count("pk")).order_by("-n", "system_id").first())
+    if assessed is None:
+        raise RuntimeError("The benchmark organisation has no requirement statuses; regenerate the data.")
     page = {"Cookie": cookie}
     api = {"Authorization": f"Bearer {api_token}"}
     targets = [
@@ -144,6 +155,15 @@ def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
                f"/placement/?status=draft&page={drafts_page}", page),
         Target("api_placement", "API placement assessments list, page 1", "/api/placement", api,
                marker=f'"id": {newest.pk},'.encode()),
+        Target("risks", "Risk register, page 1", "/risks/", page),
+        Target("risks_deep", f"Risk register, page {risk_pages} (last)", f"/risks/?page={risk_pages}", page),
+        Target("risk_overview", "Risk heat maps (inherent and residual)", "/risks/overview/", page),
+        Target("api_risks", "API risk register, page 1", "/api/risks", api, marker=f'"id": {top_risk.pk},'.encode()),
+        Target("system_requirements", "Requirement list of a system (most assessed)",
+               f"/requirements/systems/{assessed['system_id']}/", page),
+        Target("soa", "Statement of applicability (93 controls)", "/requirements/soa/", page),
+        Target("actions", "Action plan, open actions", "/actions/", page),
+        Target("classifications", "Classifications list, page 1", "/classification/", page),
     ]
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
