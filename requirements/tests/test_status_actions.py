@@ -125,7 +125,8 @@ def test_another_organisations_system_is_refused(org_b, member, editor, system, 
         _create(foreign, system, requirement, editor)
 
 
-def test_the_open_action_stays_and_shows_when_the_requirement_becomes_met(tenant, editor, system, requirement, assess):
+def test_the_open_action_stays_and_shows_when_the_requirement_becomes_met(tenant, editor, system, requirement, assess,
+                                                                          login):
     assess("not_met")
     action = _create(tenant, system, requirement, editor)
     assessment = assess("met")
@@ -134,6 +135,8 @@ def test_the_open_action_stays_and_shows_when_the_requirement_becomes_met(tenant
     assert row.actions == (action,) and not row.wants_action
     single = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement.pk)
     assert (single.status, single.actions) == (assessment, (action,))
+    page = login(editor).get(reverse("requirements:system_requirements", args=[system.pk])).content.decode()
+    assert action.title in page and "Still open: close it in the action plan" in page
     # A closed action is no longer shown; a met requirement offers no new one.
     action_services.action_update(tenant=tenant, action=action, data={"status": "done"})
     single = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement.pk)
@@ -170,7 +173,7 @@ def test_creating_an_action_on_the_page(login, editor, system, requirement, asse
     # The row shows the open action and no longer offers a new one.
     page = client.get(reverse("requirements:system_requirements", args=[system.pk])).content.decode()
     assert "Inför tvåfaktor" in page and reverse("actions:action_edit", args=[action.pk]) in page
-    assert url not in page
+    assert url not in page and "Still open" not in page
     # Asking again explains why not, and changes nothing.
     again = client.post(url, {"title": "Igen", "owner": editor.pk, "due_date": "2030-06-30"})
     assert again.status_code == 200 and "already has an open action" in again.content.decode()
