@@ -36,15 +36,18 @@ def _apply_status(action: Action, status: str) -> None:
 
 
 def action_create(*, tenant: Tenant, title: str, source=None, owner=None, due_date: datetime.date | None = None,
-                  description: str = "") -> Action:
-    """Add an action to the active organisation's plan, linked to the record it came from."""
+                  description: str = "", source_label: str = "") -> Action:
+    """Add an action to the active organisation's plan, linked to the record it came from.
+
+    The plan names the source by `source_label`, or else by str(source).
+    """
     _check_owner(tenant, owner)
     with transaction.atomic():
         action = tenant.new(Action, title=title, description=description, owner=owner, due_date=due_date)
         if source is not None:
             action.source_type = ContentType.objects.get_for_model(source)
             action.source_id = str(source.pk)
-            action.source_label = str(source)[:300]
+            action.source_label = (source_label or str(source))[:300]
         action.full_clean()
         action.save()
     return action

@@ -81,7 +81,9 @@ def load(*, organisation: Organisation, users: dict) -> None:
     assessor = users["system_administrator"]
     tenant = _tenant(organisation, assessor)
     _assess_systems(tenant, assessor, rng)
-    _statement(_tenant(organisation, users["coordinator"]), rng)
+    coordinator = _tenant(organisation, users["coordinator"])
+    _plan_actions(coordinator, users["system_owner"], rng)
+    _statement(coordinator, rng)
 
 
 def _assess_systems(tenant: Tenant, assessor, rng: random.Random) -> None:
@@ -100,6 +102,21 @@ def _assess_systems(tenant: Tenant, assessor, rng: random.Random) -> None:
     # bulk_create with one trail entry per row: hundreds of rows per municipality.
     RequirementStatus.objects.bulk_create(statuses, batch_size=500)
     bulk_entries(statuses)
+
+
+# How many unmet requirements the coordinator has already put into the action plan.
+PLANNED_ACTIONS = 6
+
+
+def _plan_actions(tenant: Tenant, owner, rng: random.Random) -> None:
+    """A few requirements not met become actions of the plan, owned by the system owner."""
+    unmet = list(RequirementStatus.objects.filter(organisation=tenant.organisation, status=Status.NOT_MET)
+                 .select_related("system", "requirement").order_by("system__name", "requirement__code"))
+    today = timezone.localdate()
+    for status in rng.sample(unmet, min(PLANNED_ACTIONS, len(unmet))):
+        services.requirement_action_create(
+            tenant=tenant, system=status.system, requirement=status.requirement, owner=owner,
+            due_date=today + timedelta(days=rng.choice([-10, 5, 30, 60, 90, 120])))
 
 
 def _status(tenant: Tenant, system, requirement, assessor, rng: random.Random, now) -> RequirementStatus:

@@ -147,10 +147,9 @@ def requirement_action_create(*, tenant: Tenant, system: System, requirement: Re
             tenant=tenant, source=status, owner=owner, due_date=due_date,
             title=(title or "").strip()[:300] or action_title(status.requirement, status.system),
             description=(description or "").strip() or status.requirement.text_is,
+            # The plan names the source without the raw status code that str(status) ends with.
+            source_label=f"{status.requirement} – {status.system.name}",
         )
-        # The plan names the source without the raw status code that str(status) ends with.
-        action.source_label = f"{status.requirement} – {status.system.name}"[:300]
-        action.save(update_fields=["source_label", "updated_at"])
     return action
 
 

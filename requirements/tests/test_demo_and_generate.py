@@ -4,6 +4,7 @@ from collections import Counter
 
 import pytest
 
+from actions.models import Action
 from demo.generated import Generator, Plan, generated_organisations
 from requirements import demo, generate
 from requirements.models import ApplicabilityStatement, Requirement, RequirementStatus
@@ -45,6 +46,11 @@ def test_the_demo_assesses_about_half_and_starts_the_soa(org_a, org_b, demo_user
     assert statements.exclude(implementation="not_implemented").exists()
     assert statements.filter(applicable=False).exclude(reason="").exists()
     assert ApplicabilityStatement.objects.filter(organisation=org_b).count() == 0
+    # Some unmet requirements are already in the action plan, owned by the system owner.
+    planned = list(Action.objects.filter(organisation=org_a))
+    assert len(planned) == min(demo.PLANNED_ACTIONS, kinds["not_met"]) > 0
+    assert all(a.owner == demo_users["system_owner"] and a.due_date and a.source.status == "not_met" for a in planned)
+    assert verify().ok
 
 
 def test_the_demo_gives_each_municipality_the_same_data(org_a, demo_users, classify):
