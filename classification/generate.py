@@ -15,10 +15,10 @@ from classification.demo import PROFILES, UNKNOWN_IN_DRAFT
 from classification.demo import answers_of
 from classification.models import Classification, ClassificationStatus
 from classification.schemes import Scheme
+from demo.generated import insert
 from inventory.models import InformationType
 from organisations.models import Membership
 from organisations.roles import Role
-from trail.capture import bulk_entries
 
 BATCH = 1000
 N, M, SIG, SER = "none", "moderate", "significant", "serious"
@@ -63,9 +63,9 @@ def generate(*, organisations, rng, scale) -> dict[str, int]:
     for info in infotypes.order_by("organisation_id", "name").only("pk", "organisation_id", "name").iterator():
         batch.append(_classification(info, rng, today, now, owners.get(info.organisation_id)))
         if len(batch) >= BATCH:
-            made += _insert(batch)
+            made += len(insert(Classification, batch))
             batch = []
-    made += _insert(batch)
+    made += len(insert(Classification, batch))
     return {Classification._meta.label: made}
 
 
@@ -83,11 +83,3 @@ def _classification(info, rng, today, now, owner_id) -> Classification:
         c.approved_by_id = owner_id
         c.approved_at = now - datetime.timedelta(days=(today + datetime.timedelta(days=365) - c.review_date).days)
     return c
-
-
-def _insert(objs: list[Classification]) -> int:
-    if not objs:
-        return 0
-    Classification.objects.bulk_create(objs, batch_size=BATCH)
-    bulk_entries(objs)
-    return len(objs)

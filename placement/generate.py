@@ -32,7 +32,7 @@ from django.utils import timezone
 from classification.schemes import Scheme
 from core.countries import EEA
 from core.tenancy import tenant_for
-from demo.generated import CLOUD_PROVIDERS
+from demo.generated import CLOUD_PROVIDERS, insert
 from inventory.models import Hosting, InformationType, System
 from organisations.models import Membership, OrganisationKind
 from organisations.roles import Role
@@ -57,7 +57,6 @@ from placement.models import (
     VerdictChoice,
 )
 from suppliers.models import Supplier
-from trail.capture import bulk_entries
 
 ASSESSMENTS_AT_SCALE_1 = 2_000
 DECIDED_SHARE = 1 / 3
@@ -450,15 +449,6 @@ def _decide(drafts: list[_Draft], rng: random.Random, today: datetime.date, want
 # --- Writing ----------------------------------------------------------------------------
 
 
-def _insert(model, objs: list, counts: dict[str, int]) -> list:
-    for start in range(0, len(objs), BATCH):
-        batch = objs[start:start + BATCH]
-        model.objects.bulk_create(batch)
-        bulk_entries(batch)
-    counts[model._meta.label] = counts.get(model._meta.label, 0) + len(objs)
-    return objs
-
-
 def _link(field, pairs: list[tuple[int, int]], counts: dict[str, int]) -> None:
     # Link rows go into the through table without trail entries of their own, as
     # demo.generated does: the assessment's create entry names the record.
@@ -469,7 +459,7 @@ def _link(field, pairs: list[tuple[int, int]], counts: dict[str, int]) -> None:
 
 
 def _write(org, drafts: list[_Draft], counts: dict[str, int]) -> None:
-    _insert(Assessment, [d.assessment for d in drafts], counts)
+    insert(Assessment, [d.assessment for d in drafts], counts)
     _link(Assessment._meta.get_field("systems"), [(d.assessment.pk, s) for d in drafts for s in d.system_ids], counts)
     _link(Assessment._meta.get_field("information_types"),
           [(d.assessment.pk, i.pk) for d in drafts for i in d.infos], counts)
@@ -478,24 +468,24 @@ def _write(org, drafts: list[_Draft], counts: dict[str, int]) -> None:
         for option in d.options:
             option.alternative.assessment = d.assessment
             options.append(option)
-    _insert(Alternative, [o.alternative for o in options], counts)
+    insert(Alternative, [o.alternative for o in options], counts)
     for model, rows in ((CostItem, "costs"), (Verdict, "verdicts"), (OslAssessment, "osl")):
         children = []
         for option in options:
             for row in getattr(option, rows):
                 row.alternative = option.alternative
                 children.append(row)
-        _insert(model, children, counts)
+        insert(model, children, counts)
     rules = []
     for d in drafts:
         for rule in d.mitigations:
             rule.assessment = d.assessment
             rules.append(rule)
-    _insert(Mitigation, rules, counts)
+    insert(Mitigation, rules, counts)
     decisions = []
     for d in drafts:
         if d.decision is not None:
             d.decision.assessment = d.assessment
             d.decision.alternative = d.decided.alternative
             decisions.append(d.decision)
-    _insert(Decision, decisions, counts)
+    insert(Decision, decisions, counts)

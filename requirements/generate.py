@@ -11,15 +11,14 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from demo.generated import insert
 from inventory.models import System
 from organisations.models import Membership, OrganisationKind
 from organisations.roles import Role
 from requirements.catalogue import catalogue_is_loaded, load_catalogue
 from requirements.models import ApplicabilityStatement, Control, Implementation, Requirement, RequirementStatus, Status
-from trail.capture import bulk_entries
 
 STATUSES_AT_SCALE_1 = 100_000
-BATCH = 1000
 # Trail entries are chained per chunk: one lock of the chain head per 10 000 rows.
 CHUNK = 10_000
 STATUS_WEIGHTS = {Status.MET: 40, Status.PARTLY_MET: 25, Status.NOT_MET: 20, Status.NOT_APPLICABLE: 15}
@@ -71,9 +70,9 @@ def _statuses(systems, requirements, assessors, rng: random.Random, scale: float
                 assessed_at=now - timedelta(days=rng.randint(1, 700)),
             ))
             if len(chunk) >= CHUNK:
-                made += _insert(RequirementStatus, chunk)
+                made += len(insert(RequirementStatus, chunk))
                 chunk = []
-    return made + _insert(RequirementStatus, chunk)
+    return made + len(insert(RequirementStatus, chunk))
 
 
 def _statements(municipalities, rng: random.Random) -> int:
@@ -87,14 +86,7 @@ def _statements(municipalities, rng: random.Random) -> int:
                 reason="" if applicable else ("Verksamheten saknas i kommunen." if rng.random() < 0.7 else ""),
                 implementation=rng.choices(list(Implementation.values), weights=[40, 30, 20, 10])[0],
             ))
-    return _insert(ApplicabilityStatement, rows)
-
-
-def _insert(model, objs: list) -> int:
-    if objs:
-        model.objects.bulk_create(objs, batch_size=BATCH)
-        bulk_entries(objs)
-    return len(objs)
+    return len(insert(ApplicabilityStatement, rows))
 
 
 @transaction.atomic

@@ -16,16 +16,15 @@ from django.db.models import Count
 from django.utils import timezone
 
 from actions.models import Action, ActionStatus
+from demo.generated import insert
 from inventory.models import System
 from organisations.models import Membership, OrganisationKind
 from organisations.roles import Role
 from risk.catalogue import load_threats
 from risk.models import Risk, RiskMatrix, RiskStatus, RiskSystem, Strategy, Threat, Treatment, TreatmentStatus
-from trail.capture import bulk_entries
 
 RISKS_AT_SCALE_1 = 50_000
 TREATMENT_SHARE = 0.35
-BATCH = 1000
 OWNER_ROLES = (Role.SYSTEM_OWNER, Role.COORDINATOR, Role.SYSTEM_ADMINISTRATOR)
 MEASURES = [
     "Inför tvåfaktorsinloggning", "Öva återläsning av säkerhetskopior", "Ställ säkerhetskrav i avtalet",
@@ -37,15 +36,6 @@ MEASURES = [
 
 def _weighted(rng: random.Random, options: dict):
     return rng.choices(list(options), weights=list(options.values()))[0]
-
-
-def _insert(model, objs: list, counts: dict[str, int]) -> list:
-    for start in range(0, len(objs), BATCH):
-        batch = objs[start:start + BATCH]
-        model.objects.bulk_create(batch)
-        bulk_entries(batch)
-    counts[model._meta.label] = counts.get(model._meta.label, 0) + len(objs)
-    return objs
 
 
 def _shares(total: int, weights: list[int]) -> list[int]:
@@ -71,7 +61,7 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
                 .values_list("organisation_id", "user_id"):
             members[org_id].append(user_id)
         existing = set(RiskMatrix.objects.filter(organisation__in=municipalities).values_list("organisation_id", flat=True))
-        _insert(RiskMatrix, [RiskMatrix(organisation=o) for o in municipalities if o.pk not in existing], counts)
+        insert(RiskMatrix, [RiskMatrix(organisation=o) for o in municipalities if o.pk not in existing], counts)
         total = max(len(municipalities), round(RISKS_AT_SCALE_1 * scale))
         treatment_type = ContentType.objects.get_for_model(Treatment)
         for org, n in zip(municipalities, _shares(total, [system_counts[o.pk] for o in municipalities])):
@@ -89,8 +79,8 @@ def _organisation(org, n: int, rng: random.Random, threats: list[Threat], owners
         threat = rng.choice(threats)
         risks.append(_risk(org, rng, threat, system[1], owners, today))
         picked.append(system)
-    _insert(Risk, risks, counts)
-    _insert(RiskSystem, [RiskSystem(organisation=org, risk=risk, system_id=pk, system_name=name)
+    insert(Risk, risks, counts)
+    insert(RiskSystem, [RiskSystem(organisation=org, risk=risk, system_id=pk, system_name=name)
                          for risk, (pk, name) in zip(risks, picked)], counts)
     treatments = [
         Treatment(organisation=org, risk=risk, description=rng.choice(MEASURES), owner_id=risk.owner_id,
@@ -99,9 +89,9 @@ def _organisation(org, n: int, rng: random.Random, threats: list[Threat], owners
                                          TreatmentStatus.DONE: 20}))
         for risk in risks if rng.random() < TREATMENT_SHARE
     ]
-    _insert(Treatment, treatments, counts)
+    insert(Treatment, treatments, counts)
     now = timezone.now()
-    _insert(Action, [
+    insert(Action, [
         Action(organisation=org, title=t.description, owner_id=t.owner_id, due_date=t.due_date,
                status=ActionStatus(t.status), completed_at=now if t.status == TreatmentStatus.DONE else None,
                source_type=treatment_type, source_id=str(t.pk), source_label=t.description,
