@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
@@ -13,6 +13,7 @@ from actions.api import ActionOut
 from actions.models import Action
 from core.api import InputSchema, RecordId
 from requirements import exports, selectors, services
+from requirements.views import evidence_file_response
 from requirements.models import (
     ATTRIBUTE_SETS,
     ApplicabilityStatement,
@@ -278,14 +279,8 @@ EVIDENCE_DOWNLOAD = {"responses": {200: {"description": "The evidence file, as a
             openapi_extra=EVIDENCE_DOWNLOAD)
 def download_evidence(request, system_id: RecordId, requirement_id: RecordId):
     system, requirement = _assessment(request, system_id, requirement_id)
-    status = request.tenant.scope(RequirementStatus).filter(system=system, requirement=requirement).first()
-    if status is None or not status.evidence_file:
-        raise Http404
-    try:
-        handle = status.evidence_file.open("rb")
-    except FileNotFoundError:
-        raise Http404
-    return FileResponse(handle, as_attachment=True, filename=status.file_name)
+    return evidence_file_response(
+        request.tenant.scope(RequirementStatus).filter(system=system, requirement=requirement).first())
 
 
 @router.get("/systems/{int:system_id}/export", summary="The requirement list as XLSX or DOCX (SKA form by default)")

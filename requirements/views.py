@@ -187,8 +187,12 @@ def status_action(request, pk, requirement_pk):
 @tenant_required()
 def evidence_file(request, pk):
     """Download an evidence file; always as an attachment, never shown in the browser."""
-    status = request.tenant.get(RequirementStatus, pk)
-    if not status.evidence_file:
+    return evidence_file_response(request.tenant.get(RequirementStatus, pk))
+
+
+def evidence_file_response(status: RequirementStatus | None) -> FileResponse:
+    """The assessment's evidence file as an attachment (pages and API); 404 when there is none."""
+    if status is None or not status.evidence_file:
         raise Http404
     try:
         handle = status.evidence_file.open("rb")
