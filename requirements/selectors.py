@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from actions.models import OPEN_STATUSES, Action
 from classification.schemes import ASPECT_LABELS, Scheme
-from classification.selectors import annotate_protection_need, protection_need
+from classification.selectors import distinct_protection_needs, protection_need
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import rules
@@ -288,7 +288,7 @@ def _own_needs(tenant: Tenant) -> set[tuple]:
     """The distinct protection needs of the organisation's own systems in use (KLASSA scale)."""
     # Shared systems belong to another organisation's statement of applicability.
     systems = tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)
-    rows = annotate_protection_need(systems).values_list("need_k", "need_r", "need_t", "need_s").distinct()
+    rows = distinct_protection_needs(systems)
     scheme = scheme_for(tenant)
     return {tuple(rules.klassa_need(dict(zip(rules.ASPECTS, row)), scheme).values()) for row in rows}
 

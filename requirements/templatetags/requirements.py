@@ -1,8 +1,12 @@
+from functools import lru_cache
+
 from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from requirements import rules
-from requirements.models import Status
+from requirements.models import ATTRIBUTE_SETS, Status, untag
 
 register = template.Library()
 
@@ -22,3 +26,22 @@ def status_label(status) -> str:
 @register.filter
 def requirement_text(requirement, form: str) -> str:
     return requirement.text(form)
+
+
+@register.simple_tag
+def control_attributes(control) -> str:
+    """The control's ISO/IEC 27002 attributes as a definition list.
+
+    The same few hundred labels repeat on every row of the statement of applicability; rendered
+    once per control, attribute values and language, they no longer dominate the page's time.
+    """
+    values = tuple(getattr(control, name) for name in ATTRIBUTE_SETS)
+    return _attributes_html(values, get_language())
+
+
+@lru_cache(maxsize=512)
+def _attributes_html(values: tuple[str, ...], language: str) -> str:
+    rows = []
+    for (name, (label, choices)), value in zip(ATTRIBUTE_SETS.items(), values):
+        rows.append((label, ", ".join(str(choices(v).label) for v in untag(value))))
+    return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
