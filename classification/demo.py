@@ -110,6 +110,10 @@ PROFILES: dict[str, tuple[dict, dict]] = {
         {"osl_chapters": "Anbud är sekretessbelagda till tilldelningsbeslutet (19 kap. 3 §); "
                          "affärshemligheter (31 kap.).",
          "impact_trust": "En läcka före tilldelning kan leda till överprövning."}),
+    "Besöksstatistik": (
+        answers_of(False, False, False, False, ["none"], N, N, N, N, "week", N, N),
+        {"osl_chapters": "Statistiken är offentlig och innehåller inga uppgifter om enskilda.",
+         "outage_tolerance": "Räknaren kan stå still i veckor; besöken räknas då manuellt."}),
     "Styrdokument": (
         answers_of(False, False, False, False, ["none"], N, M, N, N, "week", M, M),
         {"osl_chapters": "Styrdokumenten är offentliga och publiceras.",

@@ -44,9 +44,10 @@ INFORMATION_TYPES = [
     ("Webbpublicering", "Information på kommunens webbplatser.", False),
     ("Upphandlingsunderlag", "Förfrågningsunderlag, anbud och avtal.", False),
     ("Styrdokument", "Policyer, riktlinjer och rutiner.", False),
+    ("Besöksstatistik", "Antal besökare per timme i kommunens anläggningar, utan uppgifter om personer.", False),
 ]
 # Keys into INFORMATION_TYPES by position, for brevity in the rows below.
-E, ELEV, SOC, HSL, LON, EKO, DIA, BYGG, GEO, IAM, LOG, WEB, UPP, STY = range(14)
+E, ELEV, SOC, HSL, LON, EKO, DIA, BYGG, GEO, IAM, LOG, WEB, UPP, STY, BES = range(15)
 
 SYSTEMS = [
     ("E-post (Exchange Online)", "E-post och kalender för alla anställda.", "ks", "cloud", "Microsoft Exchange Online", "IE,SE", "IE,SE,US", "US", "high", True, [E], "ms"),
@@ -97,7 +98,7 @@ SYSTEMS = [
     ("Bokningssystem för lokaler", "Bokning av idrottshallar och lokaler.", "kfn", "cloud", "Nordtele AB", "SE", "SE", "SE", "low", True, [EKO], "tele"),
     ("Föreningsregister", "Register och bidrag till föreningar.", "kfn", "cloud", "Nordtele AB", "SE", "SE", "SE", "low", True, [DIA], "tele"),
     ("Kulturskolans elevadministration", "Anmälan och avgifter i kulturskolan.", "kfn", "cloud", "Nordisk Skolplattform AB", "SE", "SE", "SE", "low", True, [ELEV], "skol"),
-    ("Besöksräknare badhus", "Statistik över besök.", "kfn", "own_dc", "", "SE", "SE", "SE", "low", False, [], None),
+    ("Besöksräknare badhus", "Statistik över besök.", "kfn", "own_dc", "", "SE", "SE", "SE", "low", False, [BES], None),
     ("Krisledningsverktyg", "Lägesbild och loggbok vid kris.", "ks", "cloud", "Ärendeflöde AB", "SE", "SE", "SE", "high", True, [DIA, LOG], "arende"),
 ]
 # (system, depends on) by name.

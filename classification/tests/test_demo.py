@@ -40,9 +40,9 @@ def test_every_information_type_is_classified_with_a_mix_of_statuses():
     org, users = _municipality("bjorkvik")
     today = timezone.localdate()
     classifications = list(Classification.objects.filter(organisation=org).select_related("information_type"))
-    assert len(classifications) == len(data.INFORMATION_TYPES) == 14
+    assert len(classifications) == len(data.INFORMATION_TYPES) == 15
     statuses = sorted(c.status for c in classifications)
-    assert statuses.count("draft") == 1 and statuses.count("review") == 1 and statuses.count("approved") == 12
+    assert statuses.count("draft") == 1 and statuses.count("review") == 1 and statuses.count("approved") == 13
     assert sum(c.is_stale(today) for c in classifications) == 2
     upcoming = sorted(c.review_date for c in classifications if c.status == "approved" and not c.is_stale(today))
     assert upcoming[0] >= today and upcoming[-1] <= today + datetime.timedelta(days=365)
@@ -86,3 +86,9 @@ def test_the_generator_classifies_every_generated_information_type():
     for c in Classification.objects.all():
         assert c.organisation_id == c.information_type.organisation_id
         assert (c.review_date is not None) == (c.status == "approved")
+
+
+def test_every_demo_system_handles_information_and_so_has_a_protection_need():
+    # A system without information types shows no protection need ("–") and derives no requirements.
+    assert [row[0] for row in data.SYSTEMS if not row[10]] == []
+    assert all(name in demo.PROFILES for name, _description, _personal in data.INFORMATION_TYPES)
