@@ -5,8 +5,10 @@ listed in SOURCES by dotted path; modules add theirs (classification reviews, ri
 """
 
 import datetime
+import logging
+import smtplib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -18,6 +20,8 @@ from django.utils.translation import gettext as _
 
 from actions.models import OPEN_STATUSES, Action, ReminderLog
 from core.loading import optional_hooks
+
+logger = logging.getLogger(__name__)
 
 # Items due within this many days are reminded of, as are overdue ones.
 HORIZON_DAYS = 7
@@ -76,22 +80,47 @@ def _claim(reminder: Reminder, today: datetime.date) -> bool:
     return True
 
 
-def send_due(*, today: datetime.date) -> tuple[int, int]:
-    """E-mail each recipient their new reminders of the day; returns (e-mails, items)."""
+@dataclass
+class Sent:
+    emails: int = 0
+    items: int = 0
+    failed: list[str] = field(default_factory=list)  # recipients whose e-mail could not be sent
+
+
+def send_due(*, today: datetime.date) -> Sent:
+    """E-mail each recipient their new reminders of the day.
+
+    A recipient's items are claimed for the day in the same transaction as their e-mail is sent:
+    when the mail server refuses, the claims are rolled back and the next run tries again, so
+    "once a day" never turns into "not at all". Other recipients are not held up.
+    """
     from accounts.models import User
 
     by_recipient: dict[int, list[Reminder]] = defaultdict(list)
     for reminder in collect(today=today):
-        if _claim(reminder, today):
-            by_recipient[reminder.recipient_id].append(reminder)
+        by_recipient[reminder.recipient_id].append(reminder)
     users = User.objects.in_bulk(list(by_recipient))
-    items = 0
+    sent = Sent()
     for user_id, reminders in by_recipient.items():
         user = users[user_id]
-        with translation.override(settings.LANGUAGE_CODE):
-            body = render_to_string("actions/reminder_email.txt", {"user": user, "reminders": reminders, "today": today,
-                                                                     "base_url": settings.TILLIT_BASE_URL})
-            subject = _("Tillit: %(n)d items due or overdue") % {"n": len(reminders)}
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        items += len(reminders)
-    return len(by_recipient), items
+        try:
+            with transaction.atomic():
+                new = [r for r in reminders if _claim(r, today)]
+                if new:
+                    _mail(user, new, today)
+        except (smtplib.SMTPException, OSError) as exc:
+            logger.warning("Reminder e-mail to %s failed: %s", user.email, exc)
+            sent.failed.append(user.email)
+            continue
+        if new:
+            sent.emails += 1
+            sent.items += len(new)
+    return sent
+
+
+def _mail(user, reminders: list[Reminder], today: datetime.date) -> None:
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string("actions/reminder_email.txt", {"user": user, "reminders": reminders, "today": today,
+                                                                 "base_url": settings.TILLIT_BASE_URL})
+        subject = _("Tillit: %(n)d items due or overdue") % {"n": len(reminders)}
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

@@ -1,8 +1,10 @@
 import datetime
+import io
+import smtplib
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -76,12 +78,36 @@ def test_reminders_across_the_year_end(tenant, owner):
 def test_each_item_is_mailed_once_a_day_however_often_it_runs(tenant, owner):
     services.action_create(tenant=tenant, title="Granska avtal", owner=owner, due_date=datetime.date(2026, 3, 30))
     day = datetime.date(2026, 3, 29)  # the night Sweden moves to summer time
-    assert reminders.send_due(today=day) == (1, 1)
-    assert reminders.send_due(today=day) == (0, 0)
-    assert reminders.send_due(today=day + datetime.timedelta(days=1)) == (1, 1)
+    assert reminders.send_due(today=day) == reminders.Sent(1, 1)
+    assert reminders.send_due(today=day) == reminders.Sent(0, 0)
+    assert reminders.send_due(today=day + datetime.timedelta(days=1)) == reminders.Sent(1, 1)
     assert len(mail.outbox) == 2
     assert "Granska avtal" in mail.outbox[0].body and mail.outbox[0].to == [owner.email]
     assert ReminderLog.objects.count() == 2
+
+
+def test_a_refused_e_mail_is_sent_again_on_the_next_run(tenant, owner, org_a, member, monkeypatch):
+    other = member(org_a, "system_administrator", email="annan@kommun-a.example")
+    services.action_create(tenant=tenant, title="Granska avtal", owner=owner, due_date=datetime.date(2026, 3, 30))
+    services.action_create(tenant=tenant, title="Byt lösenord", owner=other, due_date=datetime.date(2026, 3, 30))
+    day = datetime.date(2026, 3, 29)
+    real_send = reminders.send_mail
+
+    def refuse_for_owner(subject, body, sender, recipients):
+        if recipients == [owner.email]:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        return real_send(subject, body, sender, recipients)
+
+    monkeypatch.setattr(reminders, "send_mail", refuse_for_owner)
+    assert reminders.send_due(today=day) == reminders.Sent(1, 1, [owner.email])
+    assert [m.to for m in mail.outbox] == [[other.email]]  # the other recipient was not held up
+    with pytest.raises(CommandError, match=owner.email):
+        call_command("send_reminders", stdout=io.StringIO())
+    monkeypatch.setattr(reminders, "send_mail", real_send)
+    # The refused item was not marked as sent: the next run the same day sends it, once.
+    assert reminders.send_due(today=day) == reminders.Sent(1, 1)
+    assert reminders.send_due(today=day) == reminders.Sent(0, 0)
+    assert mail.outbox[-1].to == [owner.email] and "Granska avtal" in mail.outbox[-1].body
 
 
 def test_the_command_uses_the_stockholm_date(tenant, owner, settings, monkeypatch):
