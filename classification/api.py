@@ -141,7 +141,7 @@ class SupplierQuestionOut(Schema):
     supplier: str = Field(alias="supplier.name")
     question: str
     asked_on: datetime.date
-    due_date: datetime.date | None
+    due_date: datetime.date
     answer: str
     answered_on: datetime.date | None
     overdue: bool = False
@@ -166,7 +166,7 @@ class QuestionFilters(InputSchema):
 class SupplierQuestionIn(InputSchema):
     supplier_id: RecordId
     question: str = Field(..., min_length=1)
-    due_date: datetime.date | None = None
+    due_date: datetime.date
 
 
 class AnswerIn(InputSchema):

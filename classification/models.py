@@ -112,7 +112,7 @@ class SupplierQuestion(TenantModel):
                                  verbose_name=_("supplier"))
     question = models.TextField(_("question"))
     asked_on = models.DateField(_("asked on"))
-    due_date = models.DateField(_("answer due"), null=True, blank=True)
+    due_date = models.DateField(_("answer due"))
     answer = models.TextField(_("answer"), blank=True)
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
@@ -133,4 +133,4 @@ class SupplierQuestion(TenantModel):
         return self.answered_on is None
 
     def is_overdue(self, today) -> bool:
-        return self.is_open and self.due_date is not None and self.due_date < today
+        return self.is_open and self.due_date < today

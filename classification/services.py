@@ -270,8 +270,12 @@ def classification_settings_save(*, tenant: Tenant, scheme: str, review_months: 
 
 
 def supplier_question_create(*, tenant: Tenant, classification: Classification, supplier: Supplier,
-                             question: str, due_date: datetime.date | None = None) -> SupplierQuestion:
-    """Record a question to one of the organisation's suppliers that the classification waits for."""
+                             question: str, due_date: datetime.date | None) -> SupplierQuestion:
+    """Record a question to one of the organisation's suppliers that the classification waits for.
+
+    A due date is required: the question blocks the classification, so someone must know when
+    to chase the supplier (PRODUCT.md C2).
+    """
     if not tenant.can_edit(SupplierQuestion):
         raise PermissionDenied
     errors = {}
@@ -280,7 +284,9 @@ def supplier_question_create(*, tenant: Tenant, classification: Classification, 
     if not (question or "").strip():
         errors["question"] = _("Write the question.")
     asked_on = today()
-    if due_date is not None and due_date < asked_on:
+    if due_date is None:
+        errors["due_date"] = _("Give the date by which the supplier should answer.")
+    elif due_date < asked_on:
         errors["due_date"] = _("The answer cannot be due before the question is asked.")
     if errors:
         raise ValidationError(errors)

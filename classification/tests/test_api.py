@@ -15,6 +15,8 @@ from core.tenancy import tenant_for
 from tests.factories import InformationTypeFactory, SupplierFactory, SystemFactory
 
 pytestmark = pytest.mark.django_db
+
+FAR = datetime.date(2099, 1, 1)  # an answer date far ahead, for questions that are not about dates
 BASE = "/api/classification"
 
 
@@ -164,7 +166,10 @@ def test_supplier_questions_through_the_api(api, org_a, org_b, info, classify):
     assert (body["supplier"], body["information_type"], body["answered_on"], body["overdue"]) == (
         "Mellanskogs IT AB", "Socialtjänstakter", None, False)
     foreign = SupplierFactory(organisation=org_b)
-    assert call("post", f"/{c.pk}/questions", {"supplier_id": foreign.pk, "question": "?"}).status_code == 422
+    assert call("post", f"/{c.pk}/questions", {"supplier_id": foreign.pk, "question": "?", "due_date": due}
+                ).status_code == 422
+    undated = call("post", f"/{c.pk}/questions", {"supplier_id": supplier.pk, "question": "När?"})
+    assert undated.status_code == 422 and "due_date" in undated.content.decode()
     assert [q["question"] for q in call("get", "/questions").json()["results"]] == ["Var?"]
     # The open question blocks the submission.
     assert call("post", f"/{c.pk}/submit").status_code == 422
@@ -214,7 +219,7 @@ def test_list_endpoints_run_a_constant_number_of_queries(api, org_a, tenant_of, 
             c = classify(InformationTypeFactory(organisation=org_a, name=f"Informationstyp {i:03d}"),
                          tenant=tenant_of("dpo" if i % 2 else "coordinator"))
             services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c, supplier=supplier,
-                                              question=f"Fråga {i}")
+                                              question=f"Fråga {i}", due_date=FAR)
 
     grow(0, 3)
     small = _count(call, path, **params)

@@ -13,6 +13,8 @@ from tests.factories import InformationTypeFactory, SupplierFactory
 
 pytestmark = pytest.mark.django_db
 
+FAR = datetime.date(2099, 1, 1)  # an answer date far ahead, for questions that are not about dates
+
 
 def _save(tenant, info, answers, *, overrides=None, version=None, **kwargs):
     return services.classification_save(tenant=tenant, information_type=info, answers=answers, reasoning={},
@@ -289,11 +291,28 @@ def test_an_open_supplier_question_blocks_submitting_and_approving(org_a, tenant
     assert services.classification_submit(tenant=coordinator, classification=c).status == "review"
 
 
+def test_a_question_needs_an_answer_date_that_is_not_in_the_past(org_a, tenant_of, info, classify):
+    c = classify(info)
+    supplier = SupplierFactory(organisation=org_a)
+    for due, message in [(None, "Give the date by which the supplier should answer."),
+                         (services.today() - datetime.timedelta(days=1),
+                          "The answer cannot be due before the question is asked.")]:
+        with pytest.raises(ValidationError) as exc:
+            services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c, supplier=supplier,
+                                              question="Var lagras loggarna?", due_date=due)
+        assert exc.value.message_dict == {"due_date": [message]}
+    assert SupplierQuestion.objects.count() == 0
+    today = services.today()
+    question = services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c, supplier=supplier,
+                                                 question="Var lagras loggarna?", due_date=today)
+    assert (question.due_date, question.is_overdue(today)) == (today, False)
+
+
 def test_questions_go_only_to_the_organisations_own_suppliers(org_b, tenant_of, info, classify):
     c = classify(info)
     with pytest.raises(ValidationError) as exc:
         services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c,
-                                          supplier=SupplierFactory(organisation=org_b), question="?")
+                                          supplier=SupplierFactory(organisation=org_b), question="?", due_date=FAR)
     assert list(exc.value.message_dict) == ["supplier"]
     assert SupplierQuestion.objects.count() == 0
 
@@ -303,9 +322,9 @@ def test_readers_cannot_ask_or_answer_supplier_questions(org_a, tenant_of, info,
     supplier = SupplierFactory(organisation=org_a)
     with pytest.raises(PermissionDenied):
         services.supplier_question_create(tenant=tenant_of("reader"), classification=c, supplier=supplier,
-                                          question="Fråga")
+                                          question="Fråga", due_date=FAR)
     question = services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c,
-                                                 supplier=supplier, question="Fråga")
+                                                 supplier=supplier, question="Fråga", due_date=FAR)
     with pytest.raises(PermissionDenied):
         services.supplier_question_answer(tenant=tenant_of("reader"), question=question, answer="Svar")
     question.refresh_from_db()

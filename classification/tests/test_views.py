@@ -14,6 +14,8 @@ from tests.factories import InformationTypeFactory, SupplierFactory, SystemFacto
 
 pytestmark = pytest.mark.django_db
 
+FAR = datetime.date(2099, 1, 1)  # an answer date far ahead, for questions that are not about dates
+
 
 def _form_data(answers: dict, **extra) -> dict:
     data = {}
@@ -116,7 +118,7 @@ def test_the_detail_page_explains_the_levels(org_a, tenant_of, login, info, clas
                                  reasoning={"outage_tolerance": "Socialjouren behöver akterna inom timmar."})
     services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c,
                                       supplier=SupplierFactory(organisation=org_a, name="Mellanskogs IT AB"),
-                                      question="Hur länge sparas loggarna?")
+                                      question="Hur länge sparas loggarna?", due_date=FAR)
     html = login(tenant_of("reader").user).get(c.get_absolute_url()).content.decode()
     assert "3-2-3-0" in html
     assert "Strong secrecy under OSL: Chapter 26: social services." in html
@@ -258,7 +260,7 @@ def grow(org_a, tenant_of, classify):
             info = InformationTypeFactory(organisation=org_a, name=f"Informationstyp {i:03d}")
             c = classify(info, personal_data=True, tenant=tenant_of("coordinator" if i % 2 else "dpo"))
             services.supplier_question_create(tenant=tenant_of("coordinator"), classification=c, supplier=supplier,
-                                              question=f"Fråga {i:03d}")
+                                              question=f"Fråga {i:03d}", due_date=FAR)
             system = SystemFactory(organisation=org_a, name=f"System {i:03d}")
             system.information_types.set([info])
 
