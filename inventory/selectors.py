@@ -84,8 +84,21 @@ def inventory_overview(*, tenant: Tenant) -> dict:
     }
 
 
-def infotype_list(*, tenant: Tenant) -> QuerySet:
-    """Information types with the number of visible systems handling each."""
-    return tenant.scope(InformationType).annotate(
+def infotype_list(*, tenant: Tenant, q: str = "") -> QuerySet:
+    """Information types with the number of visible systems handling each; `q` searches the
+    name and description."""
+    qs = tenant.scope(InformationType)
+    if q.strip():
+        qs = qs.filter(Q(name__icontains=q.strip()) | Q(description__icontains=q.strip()))
+    return qs.annotate(
         system_count=Count("systems", filter=Q(systems__archived_at__isnull=True))
     ).order_by("name")
+
+
+def infotype_detail(*, tenant: Tenant, pk) -> InformationType:
+    """One information type (Http404 outside the tenant's scope) with `system_count` and
+    `system_ids`: the active systems handling it, as in the list."""
+    infotype = tenant.get(InformationType, pk, queryset=infotype_list(tenant=tenant))
+    infotype.system_ids = list(tenant.scope(System).filter(information_types=infotype, archived_at__isnull=True)
+                               .order_by("pk").values_list("pk", flat=True))
+    return infotype

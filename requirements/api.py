@@ -2,12 +2,14 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
+from ninja.errors import HttpError
 
 from actions.api import ActionOut
 from actions.models import Action
@@ -20,6 +22,7 @@ from requirements.models import (
     Area,
     Control,
     Implementation,
+    Nis2Point,
     Requirement,
     RequirementStatus,
     Status,
@@ -114,6 +117,81 @@ def list_catalogue(request, filters: Query[CatalogueQuery]):
     paginator = Paginator(qs, 50)
     page = paginator.get_page(page_number)
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}
+
+
+class RequirementIn(InputSchema):
+    """One of the organisation's own requirements (the page's form: every field but the English title required)."""
+
+    code: str = Field(..., min_length=1, max_length=20, description="Your own code, e.g. EGEN-01")
+    area: Area
+    title: str = Field(..., min_length=1, max_length=200, description="Swedish title")
+    title_en: str = Field("", max_length=200)
+    text_is: str = Field(..., min_length=1, description="The requirement as present state (ÄR)")
+    text_shall: str = Field(..., min_length=1, description="The requirement as shall (SKA)")
+    levels: dict[str, int] = Field(..., description="Aspect (K, R, T, S) → the lowest level (0–3) at which it "
+                                                    "applies, at least one aspect")
+    controls: list[str] = Field(..., min_length=1, description="Annex A control numbers, e.g. 5.15")
+    nis2: list[Nis2Point] = Field(..., min_length=1, description="Points of NIS2 article 21(2)")
+
+
+def _requirement_data(payload: RequirementIn) -> dict:
+    """The form's cleaned data: control numbers become the controls (unknown ones are 422)."""
+    data = payload.dict(exclude={"controls", "nis2"})
+    data["area"] = str(payload.area)
+    data["nis2"] = [str(point) for point in payload.nis2]
+    numbers = [number.strip() for number in payload.controls]
+    data["controls"] = list(Control.objects.filter(number__in=numbers))
+    unknown = sorted(set(numbers) - {c.number for c in data["controls"]})
+    if unknown:
+        raise ValidationError({"controls": _("No Annex A control has the number %(numbers)s.") % {
+            "numbers": ", ".join(unknown)}})
+    return data
+
+
+def _own_requirement(request, requirement_id: int) -> Requirement:
+    """The organisation's own requirement to change: 403 for a role that may not, 404 outside the
+    tenant's scope, 403 with its reason for an entry of the shared catalogue."""
+    tenant = request.tenant
+    if not tenant.can_edit(Requirement):
+        raise PermissionDenied
+    if tenant.get(Requirement, requirement_id).is_catalogue:
+        raise HttpError(403, _("Requirements of the shared catalogue cannot be changed; add one of your own instead."))
+    return tenant.get(Requirement, requirement_id, write=True)
+
+
+def _requirement_out(request, pk) -> Requirement:
+    return request.tenant.get(Requirement, pk, queryset=Requirement.objects.prefetch_related("controls"))
+
+
+def _save_requirement(save) -> Requirement:
+    try:
+        return save()
+    except IntegrityError:
+        # Two requests with the same code at once; the service's check answers the rest (422).
+        raise HttpError(409, _("A requirement with this code already exists."))
+
+
+@router.get("/catalogue/{int:requirement_id}", response=RequirementOut, summary="One requirement of the catalogue or your own")
+def get_requirement(request, requirement_id: RecordId):
+    return _requirement_out(request, requirement_id)
+
+
+@router.post("/catalogue", response={201: RequirementOut}, summary="Add a requirement of your own")
+def create_requirement(request, payload: RequirementIn):
+    tenant = request.tenant
+    tenant.new(Requirement)  # 403 before anything is read when the role may not add requirements
+    requirement = _save_requirement(lambda: services.requirement_create(tenant=tenant, data=_requirement_data(payload)))
+    return Reply(201, _requirement_out(request, requirement.pk))
+
+
+@router.put("/catalogue/{int:requirement_id}", response=RequirementOut,
+            summary="Change a requirement of your own (the shared catalogue is read-only: 403)")
+def update_requirement(request, requirement_id: RecordId, payload: RequirementIn):
+    tenant = request.tenant
+    requirement = _own_requirement(request, requirement_id)
+    _save_requirement(lambda: services.requirement_update(tenant=tenant, requirement=requirement,
+                                                          data=_requirement_data(payload)))
+    return _requirement_out(request, requirement_id)
 
 
 class ControlQuery(InputSchema):

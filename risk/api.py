@@ -3,17 +3,29 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
 
 from actions.models import Action
 from core.api import InputSchema, RecordId
 from inventory.models import InformationType, System
 from risk import rules, selectors, services
-from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, Strategy, Threat, Treatment, TreatmentStatus
+from risk.models import (
+    Risk,
+    RiskMatrix,
+    RiskSession,
+    RiskStatus,
+    Strategy,
+    Threat,
+    ThreatCategory,
+    Treatment,
+    TreatmentStatus,
+)
 from suppliers.models import Supplier
 
 router = Router(tags=["risk"])
@@ -223,6 +235,22 @@ class ThreatOut(Schema):
     catalogue: bool = Field(..., alias="is_catalogue")
 
 
+class ThreatIn(InputSchema):
+    """One of the organisation's own threats (the page's form)."""
+
+    code: str = Field(..., min_length=1, max_length=60, description="A short identifier (letters, digits, - and _), "
+                                                                    "e.g. own-badge-theft")
+    name: str = Field(..., min_length=1, max_length=200)
+    category: ThreatCategory
+    description: str = ""
+
+    @field_validator("code", "name", "description")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        # As the page's form does; an empty code or name is then refused by the service.
+        return value.strip()
+
+
 class CellOut(Schema):
     likelihood: int
     consequence: int
@@ -371,6 +399,43 @@ def update_matrix(request, payload: MatrixIn):
 @router.get("/threats", response=list[ThreatOut], summary="The threat catalogue with your own threats")
 def list_threats(request):
     return list(selectors.threat_list(tenant=request.tenant))
+
+
+def _own_threat(request, threat_id: int) -> Threat:
+    """The organisation's own threat to change: 403 for a role that may not, 404 outside the
+    tenant's scope, 403 with its reason for an entry of the shared catalogue."""
+    tenant = request.tenant
+    if not tenant.can_edit(Threat):
+        raise PermissionDenied
+    if tenant.get(Threat, threat_id).is_catalogue:
+        raise HttpError(403, _("Threats of the shared catalogue cannot be changed; add one of your own instead."))
+    return tenant.get(Threat, threat_id, write=True)
+
+
+def _save_threat(request, threat: Threat | None, payload: ThreatIn) -> Threat:
+    try:
+        return services.threat_save(tenant=request.tenant, threat=threat,
+                                    data={**payload.dict(), "category": str(payload.category)})
+    except IntegrityError:
+        # Two requests with the same code at once; the service's check answers the rest (422).
+        raise HttpError(409, _("You already have a threat with this code."))
+
+
+@router.get("/threats/{int:threat_id}", response=ThreatOut, summary="One threat of the catalogue or your own")
+def get_threat(request, threat_id: int):
+    return request.tenant.get(Threat, threat_id)
+
+
+@router.post("/threats", response={201: ThreatOut}, summary="Add a threat of your own")
+def create_threat(request, payload: ThreatIn):
+    request.tenant.new(Threat)  # 403 before anything else when the role may not add threats
+    return Status(201, _save_threat(request, None, payload))
+
+
+@router.put("/threats/{int:threat_id}", response=ThreatOut,
+            summary="Change a threat of your own (the shared catalogue is read-only: 403)")
+def update_threat(request, threat_id: int, payload: ThreatIn):
+    return _save_threat(request, _own_threat(request, threat_id), payload)
 
 
 @router.get("/sessions", response=SessionPage, summary="Risk-analysis sessions (50 a page)")
