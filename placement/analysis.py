@@ -97,6 +97,10 @@ class Cell:
         return str(VerdictChoice(self.verdict).label)
 
     @property
+    def computed_verdict_label(self) -> str:
+        return str(VerdictChoice(self.computed_verdict).label)
+
+    @property
     def residual_label(self) -> str:
         return str(ResidualRisk(self.residual_risk).label) if self.residual_risk else "–"
 
@@ -288,7 +292,7 @@ def _legal_findings(alt, la: LegalAlternative, day: datetime.date, rules_text: l
         findings.append(Finding(INFO, _("The information holds no personal data: GDPR chapter V does not apply.")))
     if la.access_laws:
         findings.append(Finding(MAJOR, _("The provider is within reach of %(laws)s, whatever the data's location.") % {
-            "laws": ", ".join(law.name for law in la.access_laws)}))
+            "laws": ", ".join(str(law.name) for law in la.access_laws)}))
     for info in la.information:
         if info.must_not_be_placed:
             findings.append(Finding(MAJOR, _("%(name)s must not be placed here: %(reasons)s") % {

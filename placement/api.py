@@ -115,6 +115,15 @@ class DecisionOut(Schema):
     levels_snapshot: dict
 
 
+class ClassificationChangeOut(Schema):
+    """An information type whose classification changed after the decision (the decided
+    assessment keeps the levels of the decision)."""
+
+    name: str
+    before: str
+    now: str
+
+
 class QuestionOut(Schema):
     perspective: str
     question: str
@@ -147,6 +156,7 @@ class AssessmentOut(Schema):
     alternatives: list[AlternativeOut]
     rules: list[RuleOut]
     decision: DecisionOut | None
+    classification_changes: list[ClassificationChangeOut]
 
 
 class AssessmentIn(InputSchema):
@@ -346,6 +356,7 @@ def _out(request, assessment_id: int) -> dict:
         "alternatives": selectors.alternatives_of(tenant=tenant, assessment=a),
         "rules": list(tenant.scope(Mitigation).filter(assessment=a).order_by("pk")),
         "decision": decision,
+        "classification_changes": selectors.classification_changes(assessment=a),
     }
 
 

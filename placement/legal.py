@@ -10,6 +10,7 @@ rows; never change the meaning of a row that was in force.
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,13 +32,13 @@ class Adequacy:
     """
 
     country: str
-    act: str
+    act: str | Promise  # translatable: the act's name as the language of the page or document writes it
     valid_from: datetime.date
     ends: datetime.date | None
     source: str
     certified_only: bool = False
-    scope: str = ""
-    note: str = ""
+    scope: str | Promise = ""
+    note: str | Promise = ""
 
     def valid_on(self, day: datetime.date) -> bool:
         return self.valid_from <= day and (self.ends is None or day < self.ends)
@@ -52,38 +53,41 @@ D = datetime.date
 # each row's act on EUR-Lex). The Commission's first review of the older decisions (report
 # of 15 January 2024) confirmed those of 2000–2013.
 ADEQUACY_DECISIONS: tuple[Adequacy, ...] = (
-    Adequacy("CH", "Commission Decision 2000/518/EC", D(2000, 7, 26), None, _eli("dec", 2000, 518)),
-    Adequacy("CA", "Commission Decision 2002/2/EC", D(2001, 12, 20), None, _eli("dec", 2002, 2),
-             scope="Commercial organisations subject to PIPEDA."),
-    Adequacy("AR", "Commission Decision 2003/490/EC", D(2003, 6, 30), None, _eli("dec", 2003, 490)),
-    Adequacy("GG", "Commission Decision 2003/821/EC", D(2003, 11, 21), None, _eli("dec", 2003, 821)),
-    Adequacy("IM", "Commission Decision 2004/411/EC", D(2004, 4, 28), None, _eli("dec", 2004, 411)),
-    Adequacy("JE", "Commission Decision 2008/393/EC", D(2008, 5, 8), None, _eli("dec", 2008, 393)),
-    Adequacy("FO", "Commission Decision 2010/146/EU", D(2010, 3, 5), None, _eli("dec", 2010, 146)),
-    Adequacy("AD", "Commission Decision 2010/625/EU", D(2010, 10, 19), None, _eli("dec", 2010, 625)),
-    Adequacy("IL", "Commission Decision 2011/61/EU", D(2011, 1, 31), None, _eli("dec", 2011, 61)),
-    Adequacy("UY", "Commission Implementing Decision 2012/484/EU", D(2012, 8, 21), None, _eli("dec_impl", 2012, 484)),
-    Adequacy("NZ", "Commission Implementing Decision 2013/65/EU", D(2012, 12, 19), None, _eli("dec_impl", 2013, 65)),
-    Adequacy("JP", "Commission Implementing Decision (EU) 2019/419", D(2019, 1, 23), None,
-             _eli("dec_impl", 2019, 419), scope="Private-sector organisations subject to the APPI."),
-    Adequacy("KR", "Commission Implementing Decision (EU) 2022/254", D(2021, 12, 17), None,
+    Adequacy("CH", gettext_lazy("Commission Decision 2000/518/EC"), D(2000, 7, 26), None, _eli("dec", 2000, 518)),
+    Adequacy("CA", gettext_lazy("Commission Decision 2002/2/EC"), D(2001, 12, 20), None, _eli("dec", 2002, 2),
+             scope=gettext_lazy("Commercial organisations subject to PIPEDA.")),
+    Adequacy("AR", gettext_lazy("Commission Decision 2003/490/EC"), D(2003, 6, 30), None, _eli("dec", 2003, 490)),
+    Adequacy("GG", gettext_lazy("Commission Decision 2003/821/EC"), D(2003, 11, 21), None, _eli("dec", 2003, 821)),
+    Adequacy("IM", gettext_lazy("Commission Decision 2004/411/EC"), D(2004, 4, 28), None, _eli("dec", 2004, 411)),
+    Adequacy("JE", gettext_lazy("Commission Decision 2008/393/EC"), D(2008, 5, 8), None, _eli("dec", 2008, 393)),
+    Adequacy("FO", gettext_lazy("Commission Decision 2010/146/EU"), D(2010, 3, 5), None, _eli("dec", 2010, 146)),
+    Adequacy("AD", gettext_lazy("Commission Decision 2010/625/EU"), D(2010, 10, 19), None, _eli("dec", 2010, 625)),
+    Adequacy("IL", gettext_lazy("Commission Decision 2011/61/EU"), D(2011, 1, 31), None, _eli("dec", 2011, 61)),
+    Adequacy("UY", gettext_lazy("Commission Implementing Decision 2012/484/EU"), D(2012, 8, 21), None,
+             _eli("dec_impl", 2012, 484)),
+    Adequacy("NZ", gettext_lazy("Commission Implementing Decision 2013/65/EU"), D(2012, 12, 19), None,
+             _eli("dec_impl", 2013, 65)),
+    Adequacy("JP", gettext_lazy("Commission Implementing Decision (EU) 2019/419"), D(2019, 1, 23), None,
+             _eli("dec_impl", 2019, 419), scope=gettext_lazy("Private-sector organisations subject to the APPI.")),
+    Adequacy("KR", gettext_lazy("Commission Implementing Decision (EU) 2022/254"), D(2021, 12, 17), None,
              _eli("dec_impl", 2022, 254)),
     # The UK decision had a sunset clause (27 June 2025), was extended to 27 December 2025
     # and renewed on 19 December 2025 until 27 December 2031.
-    Adequacy("GB", "Commission Implementing Decision (EU) 2021/1772", D(2021, 6, 28), D(2025, 12, 28),
+    Adequacy("GB", gettext_lazy("Commission Implementing Decision (EU) 2021/1772"), D(2021, 6, 28), D(2025, 12, 28),
              _eli("dec_impl", 2021, 1772)),
-    Adequacy("GB", "Commission renewal of the UK adequacy decision (19 December 2025)", D(2025, 12, 28),
+    Adequacy("GB", gettext_lazy("Commission renewal of the UK adequacy decision (19 December 2025)"), D(2025, 12, 28),
              D(2031, 12, 28), COMMISSION_ADEQUACY_PAGE),
     # The United States: three frameworks, each covering only certified organisations. The
     # first two were invalidated by the Court of Justice (Schrems I, C-362/14, 6 October 2015;
     # Schrems II, C-311/18, 16 July 2020).
-    Adequacy("US", "Commission Decision 2000/520/EC (Safe Harbour)", D(2000, 7, 26), D(2015, 10, 6),
+    Adequacy("US", gettext_lazy("Commission Decision 2000/520/EC (Safe Harbour)"), D(2000, 7, 26), D(2015, 10, 6),
              _eli("dec", 2000, 520), certified_only=True),
-    Adequacy("US", "Commission Implementing Decision (EU) 2016/1250 (Privacy Shield)", D(2016, 8, 1), D(2020, 7, 16),
-             _eli("dec_impl", 2016, 1250), certified_only=True),
-    Adequacy("US", "Commission Implementing Decision (EU) 2023/1795 (EU–US Data Privacy Framework)", D(2023, 7, 10),
-             None, _eli("dec_impl", 2023, 1795), certified_only=True,
-             note="Upheld by the General Court in T-553/23 (3 September 2025); appeal C-703/25 P pending."),
+    Adequacy("US", gettext_lazy("Commission Implementing Decision (EU) 2016/1250 (Privacy Shield)"), D(2016, 8, 1),
+             D(2020, 7, 16), _eli("dec_impl", 2016, 1250), certified_only=True),
+    Adequacy("US", gettext_lazy("Commission Implementing Decision (EU) 2023/1795 (EU–US Data Privacy Framework)"),
+             D(2023, 7, 10), None, _eli("dec_impl", 2023, 1795), certified_only=True,
+             note=gettext_lazy("Upheld by the General Court in T-553/23 (3 September 2025); appeal C-703/25 P "
+                               "pending.")),
 )
 
 
@@ -104,7 +108,7 @@ BASIS_LABELS = {
     Basis.SCC_WITHOUT_TIA: gettext_lazy("Standard contractual clauses without a transfer impact assessment"),
     Basis.NONE: gettext_lazy("No basis for the transfer"),
 }
-SCC_ACT = "Commission Implementing Decision (EU) 2021/914"
+SCC_ACT = gettext_lazy("Commission Implementing Decision (EU) 2021/914")
 SCC_SOURCE = _eli("dec_impl", 2021, 914)
 # EDPB Recommendations 01/2020 (version 2.0, 18 June 2021): the six steps of a transfer
 # impact assessment after Schrems II.
@@ -117,7 +121,7 @@ class TransferBasis:
     basis: str
     ok: bool
     explanation: str
-    act: str = ""
+    act: str | Promise = ""
     source: str = ""
 
     @property
@@ -174,19 +178,19 @@ class AccessLaw:
     """A third-country law that lets that country's authorities reach data held by a provider."""
 
     country: str
-    name: str
+    name: str | Promise  # translatable, keeping the official title and section
     in_force_from: datetime.date
-    summary: str
+    summary: str | Promise
     source: str
 
 
 # Laws that reach data by the provider's jurisdiction, whatever the data's location.
 ACCESS_LAWS: tuple[AccessLaw, ...] = (
-    AccessLaw("US", "CLOUD Act (18 U.S.C. § 2713)", D(2018, 3, 23),
+    AccessLaw("US", gettext_lazy("CLOUD Act (18 U.S.C. § 2713)"), D(2018, 3, 23),
               gettext_lazy("US providers must disclose data in their possession, custody or control, wherever it is "
                            "stored. This conflicts with GDPR art. 48 and with OSL 8 kap. 3 §."),
               "https://www.congress.gov/bill/115th-congress/house-bill/4943"),
-    AccessLaw("US", "FISA section 702 (50 U.S.C. § 1881a)", D(2008, 7, 10),
+    AccessLaw("US", gettext_lazy("FISA section 702 (50 U.S.C. § 1881a)"), D(2008, 7, 10),
               gettext_lazy("Surveillance of non-US persons' data held by US electronic communication service "
                            "providers; the ground of the Schrems II judgment (C-311/18)."),
               "https://curia.europa.eu/juris/liste.jsf?num=C-311/18"),

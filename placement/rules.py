@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy
+
 from placement.models import CostKind, Perspective, ResidualRisk, VerdictChoice
 
 # --- Availability -----------------------------------------------------------------------
@@ -159,12 +161,22 @@ def economic_verdicts(totals: dict[int, Decimal]) -> dict[int, str]:
 # --- Verdicts from findings -------------------------------------------------------------
 
 MAJOR, MINOR, INFO = "major", "minor", "info"
+SEVERITY_LABELS = {
+    MAJOR: gettext_lazy("Major issue"),
+    MINOR: gettext_lazy("Minor issue"),
+    INFO: gettext_lazy("Information"),
+}
 
 
 @dataclass(frozen=True)
 class Finding:
     severity: str  # MAJOR, MINOR or INFO
     text: str
+
+    @property
+    def severity_label(self) -> str:
+        """The severity as the pages show it (screen readers read it before the text)."""
+        return str(SEVERITY_LABELS.get(self.severity, self.severity))
 
 
 def verdict_from_findings(findings: list[Finding]) -> str:

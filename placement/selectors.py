@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from classification.schemes import ASPECT_FIELDS, Scheme
+from classification.schemes import ASPECT_FIELDS, SCHEMES, Scheme
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from placement import analysis, integrations
@@ -51,7 +51,7 @@ def alternatives_of(*, tenant: Tenant, assessment: Assessment) -> list[Alternati
 
 
 def information_types_of(*, assessment: Assessment) -> list[analysis.InfoType]:
-    """The linked information types with their classification levels (one query)."""
+    """The linked information types with their classification levels as they are now (one query)."""
     rows = assessment.information_types.select_related("classification").order_by("name")
     return [information_type_view(info) for info in rows]
 
@@ -64,10 +64,51 @@ def information_type_view(info: InformationType) -> analysis.InfoType:
     return analysis.InfoType(info.pk, info.name, info.personal_data, levels, scheme)
 
 
+def analysed_information_types(*, assessment: Assessment) -> list[analysis.InfoType]:
+    """The information the analysis weighs: as it is now for a draft, and as it was at the
+    decision for a decided assessment (the decision's snapshot), so a later change of a linked
+    classification does not alter what was decided (issue 4) but shows as a warning
+    (classification_changes). One query, plus the decision unless it was loaded with the assessment.
+    """
+    live = information_types_of(assessment=assessment)
+    decision = getattr(assessment, "decision", None) if assessment.is_locked else None
+    if decision is None:
+        return live
+    return decided_information_types(snapshot=decision.levels_snapshot or {}, live=live)
+
+
+def decided_information_types(*, snapshot: dict, live: list[analysis.InfoType]) -> list[analysis.InfoType]:
+    """The snapshot's information types with their levels at the decision.
+
+    What a snapshot written before it held the scheme and personal data is taken from the
+    information type as it is now; an information type linked after the decision (only the
+    admin can, as the assessment is locked) has nothing to go by and is read as it is now.
+    """
+    current = {i.pk: i for i in live}
+    infos = []
+    for key, entry in snapshot.items():
+        try:
+            pk = int(key)
+        except (TypeError, ValueError):
+            continue
+        now = current.pop(pk, None)
+        saved = entry.get("levels") or {}
+        levels = {a: saved.get(a) for a in ASPECT_FIELDS}
+        scheme = entry.get("scheme") or (now.scheme if now else Scheme.KLASSA)
+        personal = entry.get("personal_data", now.personal_data if now else True)
+        infos.append(analysis.InfoType(pk, entry.get("name") or (now.name if now else "–"), bool(personal), levels,
+                                       scheme if scheme in SCHEMES else Scheme.KLASSA))
+    infos += current.values()
+    return sorted(infos, key=lambda i: (i.name, i.pk))
+
+
 def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.Analysis:
-    """Everything the four perspectives and the combined assessment need, computed."""
+    """Everything the four perspectives and the combined assessment need, computed.
+
+    A decided assessment is analysed with the classification as it was at the decision.
+    """
     alternatives = alternatives_of(tenant=tenant, assessment=assessment)
-    infos = information_types_of(assessment=assessment)
+    infos = analysed_information_types(assessment=assessment)
     mitigations = list(tenant.scope(Mitigation).filter(assessment=assessment).order_by("pk"))
     highest = analysis.highest_levels(infos)
     inputs = analysis.Inputs(
@@ -83,29 +124,34 @@ def linked_systems(*, assessment: Assessment) -> list[System]:
     return list(assessment.systems.order_by("name"))
 
 
-def classification_changes(*, assessment: Assessment, infos: list[analysis.InfoType]) -> list[dict]:
-    """Information types whose classification differs from the snapshot taken at the decision.
+def classification_changes(*, assessment: Assessment, infos: list[analysis.InfoType] | None = None) -> list[dict]:
+    """Information types whose classification now differs from the snapshot taken at the decision.
 
-    The decided assessment is not altered; the page shows these as a warning.
+    `infos` are the information types as they are now (loaded when not given). The decided
+    assessment is not altered; the pages show these as a warning.
     """
+    if not assessment.is_locked:
+        return []
     decision = getattr(assessment, "decision", None)
     if decision is None:
         return []
     snapshot = decision.levels_snapshot or {}
     changes = []
-    for info in infos:
+    for info in information_types_of(assessment=assessment) if infos is None else infos:
         before = snapshot.get(str(info.pk))
         now = {a: info.levels.get(a) for a in ASPECT_FIELDS}
         if before is None:
             continue
-        if {a: before.get("levels", {}).get(a) for a in ASPECT_FIELDS} != now:
+        if {a: (before.get("levels") or {}).get(a) for a in ASPECT_FIELDS} != now:
             changes.append({"name": info.name, "before": before.get("label", "–"), "now": info.label})
     return changes
 
 
 def level_snapshot(infos: list[analysis.InfoType]) -> dict:
-    """{information type id: {"name", "levels", "label"}} to store with a decision."""
-    return {str(i.pk): {"name": i.name, "levels": dict(i.levels), "label": i.label} for i in infos}
+    """{information type id: {"name", "levels", "label", "scheme", "personal_data"}} to store with a
+    decision: what the decided assessment is read with from then on."""
+    return {str(i.pk): {"name": i.name, "levels": dict(i.levels), "label": i.label, "scheme": str(i.scheme),
+                        "personal_data": i.personal_data} for i in infos}
 
 
 def own_choices(*, tenant: Tenant):

@@ -51,8 +51,11 @@ def _locked_redirect(request, assessment: Assessment):
 
 def _context(request, assessment: Assessment, **extra) -> dict:
     tenant = request.tenant
+    # A decided assessment is read with the classification of its decision; a change since
+    # then shows as a warning on each of its pages (no query for a draft).
     return {"assessment": assessment, "can_edit": tenant.can_edit(Assessment) and tenant.owns(assessment)
-            and not assessment.is_locked, "perspective_urls": PERSPECTIVE_URLS, **extra}
+            and not assessment.is_locked, "perspective_urls": PERSPECTIVE_URLS,
+            "changes": selectors.classification_changes(assessment=assessment), **extra}
 
 
 @tenant_required()
@@ -98,7 +101,6 @@ def assessment_detail(request, pk):
     result = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
     return render(request, "placement/assessment_detail.html", _context(
         request, assessment, result=result, systems=selectors.linked_systems(assessment=assessment),
-        changes=selectors.classification_changes(assessment=assessment, infos=result.information_types),
         mitigations=result.perspectives[Perspective.LEGAL].details["mitigations"],
         history=record_history(obj=assessment)[:20], can_new_version=tenant.can_edit(Assessment)
         and assessment.is_locked,

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
+from classification.models import Classification
 from placement.models import Alternative, Assessment, CostItem, Decision, Verdict
 from trail.models import AuditEntry
 
@@ -129,6 +130,24 @@ def test_verdict_decision_lock_and_new_version(api, coordinator, org_a, make_ass
     assert response.status_code == 201
     assert (response.json()["version_number"], response.json()["previous_id"], response.json()["status"]) == (
         2, assessment.pk, "draft")
+
+
+def test_a_decided_assessment_reports_a_later_classification_change(api, coordinator, org_a, make_assessment,
+                                                                     email_info):
+    assessment = make_assessment()
+    call = api(coordinator, org_a)
+    call("post", f"/{assessment.pk}/decision", {"body": "kommunfullmaktige", "registration_number": "KS 2021/0123",
+                                                 "decided_on": "2021-05-20", "decision": "Molnet."})
+    assert call("get", f"/{assessment.pk}").json()["classification_changes"] == []
+    technical = next(p for p in call("get", f"/{assessment.pk}/perspectives").json() if p["perspective"] == "technical")
+    classification = Classification.objects.get(information_type=email_info)
+    classification.availability = 1
+    classification.save()
+    body = call("get", f"/{assessment.pk}").json()
+    assert body["classification_changes"] == [{"name": "E-post och kalender", "before": "2-1-2-2", "now": "2-1-1-2"}]
+    # The perspectives are those of the decision.
+    assert next(p for p in call("get", f"/{assessment.pk}/perspectives").json()
+                if p["perspective"] == "technical") == technical
 
 
 def test_documents_download_from_the_api(api, coordinator, org_a, make_assessment):

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from classification.models import Classification
 from core.tenancy import tenant_for
-from placement import selectors, services, starters
+from placement import documents, selectors, services, starters
 from placement.models import (
     Alternative,
     Assessment,
@@ -22,6 +22,7 @@ from placement.models import (
     VerdictChoice,
 )
 from placement.tests.conftest import cost, local_data
+from placement.tests.test_documents import docx_text, pdf_text
 from tests.factories import InformationTypeFactory, SystemFactory
 from trail.models import AuditEntry
 
@@ -228,7 +229,8 @@ def test_the_decision_locks_the_assessment_and_keeps_the_classification(make_ass
     assert assessment.status == AssessmentStatus.DECIDED
     assert (decision.alternative.name, decision.recorded_by) == ("Exchange Online", coordinator)
     assert decision.levels_snapshot == {str(email_info.pk): {
-        "name": "E-post och kalender", "levels": {"K": 2, "R": 1, "T": 2, "S": 2}, "label": "2-1-2-2"}}
+        "name": "E-post och kalender", "levels": {"K": 2, "R": 1, "T": 2, "S": 2}, "label": "2-1-2-2",
+        "scheme": "klassa", "personal_data": True}}
     cloud = assessment.alternatives.get(name="Exchange Online")
     locked = "This assessment has been decided and is locked. Start a new version to change it."
     for call in (
@@ -249,17 +251,54 @@ def test_the_decision_locks_the_assessment_and_keeps_the_classification(make_ass
     assert (CostItem.objects.count(), Verdict.objects.count(), Decision.objects.count()) == (2, 0, 1)
 
 
+def _perspectives(result) -> dict:
+    """What the four perspectives say: facts, and per alternative the verdicts and findings."""
+    return {key: (p.facts, {pk: (c.computed_verdict, c.verdict, [(f.severity, f.text) for f in c.findings])
+                            for pk, c in p.cells.items()}) for key, p in result.perspectives.items()}
+
+
+def _documents(tenant, assessment) -> tuple[str, str]:
+    doc = documents.build(tenant=tenant, assessment=assessment)
+    return docx_text(documents.render_docx(doc))[1], pdf_text(documents.render_pdf(doc))
+
+
 def test_a_later_classification_change_shows_as_a_warning_not_a_change(make_assessment, tenant, email_info):
     assessment = make_assessment()
     services.decision_record(tenant=tenant, assessment=assessment, data=DECISION)
+    assessment = selectors.get_assessment(tenant=tenant, pk=assessment.pk)
+    before = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
+    docx_before, pdf_before = _documents(tenant, assessment)
+    assert before.perspectives["technical"].details["required"] == Decimal("99.0")
     classification = Classification.objects.get(information_type=email_info)
     classification.confidentiality = 3
+    classification.availability = 1
     classification.save()
     assessment = selectors.get_assessment(tenant=tenant, pk=assessment.pk)
     infos = selectors.information_types_of(assessment=assessment)
     assert selectors.classification_changes(assessment=assessment, infos=infos) == [
-        {"name": "E-post och kalender", "before": "2-1-2-2", "now": "3-1-2-2"}]
+        {"name": "E-post och kalender", "before": "2-1-2-2", "now": "3-1-1-2"}]
+    assert selectors.classification_changes(assessment=assessment) == [
+        {"name": "E-post och kalender", "before": "2-1-2-2", "now": "3-1-1-2"}]
     assert assessment.decision.levels_snapshot[str(email_info.pk)]["label"] == "2-1-2-2"
+    # The decided assessment is read with the levels of the decision: the perspectives and
+    # both documents are what they were.
+    after = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
+    assert [(i.name, i.label) for i in after.information_types] == [("E-post och kalender", "2-1-2-2")]
+    assert after.highest == {"K": 2, "R": 1, "T": 2, "S": 2}
+    assert after.perspectives["technical"].details["required"] == Decimal("99.0")
+    assert _perspectives(after) == _perspectives(before)
+    assert (after.combined.scores, after.combined.recommended_id) == (before.combined.scores,
+                                                                       before.combined.recommended_id)
+    docx_after, pdf_after = _documents(tenant, assessment)
+    assert (docx_after, pdf_after) == (docx_before, pdf_before)
+    assert "2-1-2-2" in docx_after and "3-1-1-2" not in docx_after
+    # A new version started from it weighs the classification as it is now.
+    copy = services.assessment_new_version(tenant=tenant, assessment=assessment, today=datetime.date(2026, 1, 1))
+    renewed = selectors.assessment_analysis(tenant=tenant, assessment=selectors.get_assessment(tenant=tenant,
+                                                                                            pk=copy.pk))
+    assert [i.label for i in renewed.information_types] == ["3-1-1-2"]
+    assert renewed.perspectives["technical"].details["required"] == Decimal("95.0")
+    assert selectors.classification_changes(assessment=copy) == []
 
 
 def test_a_decision_needs_its_follow_up_after_it(make_assessment, tenant):

@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from classification.models import Classification
+from placement import services
 from placement.models import Alternative, Assessment, CostItem, Decision, Mitigation, Verdict
 from tests.factories import OrganisationFactory
 from trail.models import AuditEntry
@@ -127,6 +129,23 @@ def test_the_verdict_form_saves_the_assessors_judgement(login, coordinator, make
         ("legal", "neutral", "Riktlinjer finns.", "medium")]
 
 
+def test_the_perspective_page_names_verdicts_and_severities_in_words(login, coordinator, make_assessment):
+    assessment = make_assessment()
+    client = login(coordinator)
+    page = client.get(reverse("placement:technology", args=[assessment.pk])).content.decode()
+    # Exchange Online meets the availability (favours); the local data centre is at its end of life (against).
+    assert "Computed: Favours" in page and "Computed: Against" in page
+    assert '<span class="visually-hidden">Information: </span>' in page
+    assert '<span class="visually-hidden">Major issue: </span>' in page
+    assert '<span class="visually-hidden">Minor issue: </span>' in page
+    for raw in ("Computed: favours", "Computed: against", "Computed: neutral", ">info: <", ">major: <", ">minor: <"):
+        assert raw not in page
+    swedish = client.get(reverse("placement:technology", args=[assessment.pk]), HTTP_ACCEPT_LANGUAGE="sv")
+    text = swedish.content.decode()
+    assert "Beräknat: Talar för" in text and "Beräknat: Talar emot" in text
+    assert "Beräknat: favours" not in text and "Beräknat: against" not in text
+
+
 def test_a_locked_assessment_refuses_edits_from_its_pages(login, coordinator, make_assessment, tenant):
     from placement import services
 
@@ -168,6 +187,27 @@ def test_read_only_roles_read_but_cannot_change(login, member, org_a, make_asses
     for url, data in posts:
         assert client.post(url, data).status_code == 403
     assert (AuditEntry.objects.count(), Decision.objects.count(), Alternative.objects.count()) == (before, 0, 2)
+
+
+def test_the_decided_assessments_pages_keep_the_decision_and_warn(make_assessment, tenant, email_info, coordinator,
+                                                                   login):
+    assessment = make_assessment()
+    services.decision_record(tenant=tenant, assessment=assessment, data={
+        "body": "kommunfullmaktige", "registration_number": "KS 2021/0123", "decided_on": datetime.date(2021, 5, 20),
+        "decision": "E-posten ligger kvar i Exchange Online."})
+    classification = Classification.objects.get(information_type=email_info)
+    classification.availability = 1
+    classification.save()
+    client = login(coordinator)
+    warning = "E-post och kalender: 2-1-2-2 at the decision, 2-1-1-2 now"
+    for name in ("placement:detail", "placement:technology", "placement:security", "placement:combined"):
+        response = client.get(reverse(name, args=[assessment.pk]))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert warning in page, name
+    # The technology perspective still requires what availability level 2 required.
+    facts = dict(client.get(reverse("placement:technology", args=[assessment.pk])).context["view"].facts)
+    assert (facts["Availability level (T)"], facts["Required availability"]) == ("2", "99.0\xa0%")
 
 
 def test_another_organisations_assessment_is_not_found(login, org_b, member, make_assessment):
