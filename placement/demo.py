@@ -7,6 +7,7 @@
    Dated April 2021, as the seed: the legal table then gives no adequacy for the US.
    Outcome: the cloud service is favoured from security, technology and economy; the law
    carries the larger risk, mitigated by the rule that e-mail holds no data under secrecy.
+   Every verdict is computed: security from the requirements each alternative meets.
 2. The social services' case system (information under secrecy), 2026: an EU-hosted
    supplier's data centre wins over a SaaS on a US cloud platform; decided and locked.
 
@@ -18,7 +19,7 @@ from decimal import Decimal
 
 from core.tenancy import tenant_for
 from inventory.models import Hosting, InformationType, System
-from placement import services
+from placement import selectors, services
 from placement.models import (
     Appropriateness,
     Assessment,
@@ -29,12 +30,59 @@ from placement.models import (
     Redundancy,
     ResidualRisk,
     StaffCapacity,
-    VerdictChoice,
 )
 
 DEMO_SLUG = "bjorkvik"
 EMAIL_TITLE = "E-post: molntjänst eller lokal drift"
 SOCIAL_TITLE = "Driftform för verksamhetssystemet för socialtjänst"
+
+
+# Requirements of the catalogue (requirements/data/catalogue.json) that an alternative does not
+# meet, by code; every other applicable requirement is met. The e-mail case: the old data centre
+# is at its end of life, on one physical location with the new one, run by strained staff
+# without Exchange specialists (the seed), while Exchange Online meets them.
+EMAIL_LOCAL_UNMET = {
+    "DR-01",  # security updates installed on time: the platform is past its end of life
+    "DR-08",  # software still supported by its maker
+    "DR-02",  # monthly vulnerability scanning: no one has the time
+    "DR-07",  # availability monitored around the clock: office hours only
+    "IN-08",  # threat and vulnerability warnings acted on
+    "PE-06",  # administrators trained in the system's security: no Exchange specialists
+    "KO-01",  # continuity plan for outages: none after the serious outage
+    "KO-07",  # capacity planned: the new data centre is not sized for e-mail
+    "SK-02",  # backups protected against ransomware: kept at the same location
+    "FS-02",  # protection against fire, water and heat in the old server room
+}
+# The social services' case: the SaaS on a US platform leaves the municipality without control
+# of its keys, without a right to audit and without its requirements on the platform.
+SOCIAL_SAAS_UNMET = {
+    "KR-04",  # the municipality controls the keys: the platform holds them
+    "LE-06",  # right to audit the supplier: only the platform's own reports
+    "LE-13",  # requirements flow down to subcontractors: the platform's terms are standard
+}
+# Where the information is, the duty of confidentiality of the supplier's staff and
+# third-country access laws are weighed in the legal perspective, so they are left unmarked here.
+LEGAL_REQUIREMENTS = {"LE-04", "LE-05", "LE-10"}
+
+
+def _requirements(tenant, assessment: Assessment, unmet: dict) -> None:
+    """Mark the applicable requirements per alternative: met, except the codes in `unmet[alternative]`."""
+    result = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
+    applicable = [r for r in result.perspectives[Perspective.SECURITY].details["requirements"]
+                  if r.code not in LEGAL_REQUIREMENTS]
+    for alternative, codes in unmet.items():
+        services.requirements_mark(tenant=tenant, alternative=alternative,
+                                   marks={str(r.pk): r.code not in codes for r in applicable})
+
+
+def _catalogue() -> None:
+    """The security perspective reads the requirement catalogue (loaded by the requirements demo)."""
+    try:
+        from requirements.catalogue import catalogue_is_loaded, load_catalogue
+    except ImportError:  # without the requirements module, no requirement applies
+        return
+    if not catalogue_is_loaded():
+        load_catalogue()
 
 
 def _cost(category, kind, amount, description, year=1, upper_estimate=False) -> dict:
@@ -46,6 +94,7 @@ def load(*, organisation, users) -> None:
     if organisation.slug != DEMO_SLUG or Assessment.objects.filter(organisation=organisation).exists():
         return
     tenant = tenant_for(users["coordinator"], organisation.pk)
+    _catalogue()
     email_case(tenant=tenant, responsible=users["coordinator"])
     social_services_case(tenant=tenant, responsible=users["coordinator"])
 
@@ -102,8 +151,10 @@ def email_case(*, tenant, responsible) -> Assessment:
         "de hanteras i lokalt driftade verksamhetssystem."))
     services.mitigation_add(tenant=tenant, assessment=assessment, text=(
         "En informationsinsats om informationssäkerhet och dataskydd till alla användare under två år."))
+    _requirements(tenant, assessment, {cloud: set(), local: EMAIL_LOCAL_UNMET})
+    # The security verdicts are computed from the requirements; the assessor adds the rationale.
     _verdicts(tenant, cloud, [
-        (Perspective.SECURITY, VerdictChoice.FAVOURS,
+        (Perspective.SECURITY, "",
          "Molntjänsten ger hög driftsäkerhet, är alltid uppdaterad och ger tillgång till moderna säkerhetslösningar.",
          ResidualRisk.LOW),
         (Perspective.LEGAL, "",
@@ -118,7 +169,7 @@ def email_case(*, tenant, responsible) -> Assessment:
          "Flytten kostar ca 50 tkr i konsulttjänster; merparten av licenserna finns redan.", ResidualRisk.LOW),
     ])
     _verdicts(tenant, local, [
-        (Perspective.SECURITY, VerdictChoice.AGAINST,
+        (Perspective.SECURITY, "",
          "Det är svårt att bygga ett säkert system i liten skala till rimlig kostnad: hård- och mjukvara måste "
          "förnyas regelbundet, specialistkompetens krävs och Exchange i egen drift är en prioriterad måltavla.",
          ResidualRisk.MEDIUM),
@@ -186,10 +237,12 @@ def social_services_case(*, tenant, responsible) -> Assessment:
     services.osl_assessment_save(tenant=tenant, alternative=saas, information_type=files,
                                  outcome=Appropriateness.INAPPROPRIATE, reasoning=(
         "Leverantörens support i USA kan ta del av akterna, och plattformen omfattas av US CLOUD Act."))
-    _verdicts(tenant, hosted, [(Perspective.SECURITY, VerdictChoice.FAVOURS,
+    _requirements(tenant, assessment, {saas: SOCIAL_SAAS_UNMET, hosted: set()})
+    _verdicts(tenant, hosted, [(Perspective.SECURITY, "",
                                 "Driften uppfyller kommunens krav för information med höga skyddsbehov.", "")])
-    _verdicts(tenant, saas, [(Perspective.SECURITY, VerdictChoice.NEUTRAL,
-                              "Plattformen har goda säkerhetsfunktioner men kommunen kan inte granska driften.",
+    _verdicts(tenant, saas, [(Perspective.SECURITY, "",
+                              "Plattformen har goda säkerhetsfunktioner, men kommunen kan inte granska driften, styr "
+                              "inte krypteringsnycklarna och kan inte ställa sina krav på plattformsleverantören.",
                               ResidualRisk.MEDIUM),
                              (Perspective.LEGAL, "", "", ResidualRisk.HIGH)])
     assessment.refresh_from_db()

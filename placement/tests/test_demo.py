@@ -21,8 +21,16 @@ def test_load_demo_builds_the_reference_cases_in_bjorkvik(capsys):
     assert [i.name for i in email.information_types.all()] == ["E-post och kalender"]
     result = selectors.assessment_analysis(tenant=tenant_for(user, email.organisation_id), assessment=email)
     assert result.recommended.name == "Exchange Online (molntjänst)"
-    assert [p.cells[result.recommended.pk].verdict for p in result.perspectives.values()] == [
-        "favours", "against", "favours", "favours"]
+    cells = [p.cells[result.recommended.pk] for p in result.perspectives.values()]
+    assert [c.computed_verdict for c in cells] == ["favours", "against", "favours", "favours"]
+    assert [c.verdict for c in cells] == ["favours", "against", "favours", "favours"]
+    assert not any(c.judged for c in cells)
+    # The requirements are assessed per alternative against the catalogue the demo loads.
+    security = result.perspectives["security"].details
+    assert len(security["requirements"]) == 88
+    assert {alt.name: (len(security["assessed"][alt.pk]), len(security["unmet"][alt.pk]))
+            for alt in result.alternatives} == {"Exchange Online (molntjänst)": (85, 0),
+                                                "Lokal drift i kommunens datacenter": (85, 10)}
     # Loading again changes nothing.
     call_command("load_demo")
     assert Assessment.objects.count() == 2

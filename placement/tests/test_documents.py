@@ -108,6 +108,18 @@ def test_the_docx_states_the_seeds_figures(email_doc):
                     ["Lokal drift i kommunens datacenter", "1 400", "600", "600", "2 600"]]
 
 
+def test_the_docx_requirement_table_has_assessed_rows(email_doc):
+    _headings, _text, document = docx_text(documents.render_docx(email_doc))
+    table = next(t for t in document.tables if [c.text for c in t.rows[0].cells] == [
+        sv("Alternative"), sv("Met"), sv("Not met"), sv("Not assessed")])
+    rows = {row.cells[0].text: [int(c.text) for c in row.cells[1:]] for row in table.rows[1:]}
+    cloud, local = rows["Exchange Online (molntjänst)"], rows["Lokal drift i kommunens datacenter"]
+    # Exchange Online meets every requirement assessed; the old data centre misses ten. The three
+    # weighed in the legal perspective (data location, confidentiality duty, access laws) are left.
+    assert (cloud[1:], local[1:]) == ([0, 3], [10, 3])
+    assert cloud[0] > 0 and cloud[0] == local[0] + 10
+
+
 def _combined_rows(document):
     table = next(t for t in document.tables if t.rows[0].cells[0].text == sv("Perspective")
                  and t.rows[0].cells[1].text == sv("Weight"))
@@ -222,11 +234,21 @@ def test_the_reference_case_analysis(bjorkvik):
     assessment = Assessment.objects.get(title=demo.EMAIL_TITLE)
     result = selectors.assessment_analysis(tenant=bjorkvik, assessment=assessment)
     cloud, local = result.alternatives
-    verdicts = {key: (p.cells[cloud.pk].verdict, p.cells[local.pk].verdict) for key, p in result.perspectives.items()}
-    assert verdicts == {"security": ("favours", "against"), "legal": ("against", "favours"),
+    # Every verdict is computed (none set by the assessor), security from the requirements each
+    # alternative meets.
+    computed = {key: (p.cells[cloud.pk].computed_verdict, p.cells[local.pk].computed_verdict)
+                for key, p in result.perspectives.items()}
+    assert computed == {"security": ("favours", "against"), "legal": ("against", "favours"),
                         "technical": ("favours", "against"), "economic": ("favours", "against")}
-    # Computed, not set by hand, apart from security (no requirement catalogue is loaded here).
-    assert [p.cells[cloud.pk].judged for p in result.perspectives.values()] == [True, False, False, False]
+    assert [(p.cells[cloud.pk].judged, p.cells[local.pk].judged) for p in result.perspectives.values()] == [
+        (False, False)] * 4
+    verdicts = {key: (p.cells[cloud.pk].verdict, p.cells[local.pk].verdict) for key, p in result.perspectives.items()}
+    assert verdicts == computed
+    security = result.perspectives["security"].details
+    applicable = len(security["requirements"])
+    assert applicable > 0
+    assert (len(security["assessed"][cloud.pk]), len(security["unmet"][cloud.pk])) == (applicable - 3, 0)
+    assert (len(security["assessed"][local.pk]), len(security["unmet"][local.pk])) == (applicable - 3, 10)
     assert result.recommended == cloud and result.chosen == cloud
     # The legal perspective carries the larger residual risk of the cloud alternative.
     residual = {key: p.cells[cloud.pk].residual_risk for key, p in result.perspectives.items()}
@@ -242,6 +264,11 @@ def test_the_second_case_has_the_other_outcome(bjorkvik):
     result = selectors.assessment_analysis(tenant=bjorkvik, assessment=assessment)
     saas, hosted = result.alternatives
     assert result.recommended == hosted
+    security = result.perspectives["security"]
+    assert (security.cells[saas.pk].computed_verdict, security.cells[hosted.pk].computed_verdict) == (
+        "against", "favours")
+    assert not security.cells[saas.pk].judged and not security.cells[hosted.pk].judged
+    assert (len(security.details["unmet"][saas.pk]), len(security.details["unmet"][hosted.pk])) == (3, 0)
     assert assessment.is_locked and assessment.decision.alternative == hosted
     legal = result.perspectives["legal"].details["alternatives"]
     assert [i.must_not_be_placed for i in legal[saas.pk].information] == [True]
