@@ -126,7 +126,8 @@ def assessment_edit(request, pk):
         else:
             messages.success(request, _("The assessment was saved."))
             return redirect(assessment)
-    return render(request, "placement/assessment_form.html", {"form": form, "assessment": assessment})
+    return render(request, "placement/assessment_form.html", {"form": form, "assessment": assessment,
+                                                              "history": record_history(obj=assessment)[:50]})
 
 
 @tenant_required(EDIT_PERM)
@@ -178,7 +179,8 @@ def _alternative_page(request, assessment: Assessment, alternative: Alternative 
             messages.success(request, _("The alternative was saved."))
             return redirect(assessment)
     return render(request, "placement/alternative_form.html", _context(
-        request, assessment, form=form, formset=formset, alternative=alternative))
+        request, assessment, form=form, formset=formset, alternative=alternative,
+        history=record_history(obj=alternative)[:50] if alternative else None))
 
 
 @tenant_required(EDIT_PERM)

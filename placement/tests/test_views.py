@@ -85,6 +85,27 @@ def test_a_coordinator_goes_from_template_to_decision(login, coordinator, email_
     assert word["Content-Disposition"] == f'attachment; filename="placement-{assessment.pk}-v1.docx"'
 
 
+def test_the_edit_pages_show_the_records_history(login, coordinator, make_assessment, tenant):
+    assessment = make_assessment()
+    cloud = assessment.alternatives.get(name="Exchange Online")
+    services.alternative_update(tenant=tenant, alternative=cloud, data={"sla_percent": "99.95"},
+                                revision=cloud.revision)
+    client = login(coordinator)
+    response = client.get(reverse("placement:alternative_edit", args=[cloud.pk]))
+    history = list(response.context["history"])
+    assert [(e.model, e.object_id, e.action) for e in history] == [
+        ("placement.alternative", str(cloud.pk), "update"), ("placement.alternative", str(cloud.pk), "create")]
+    assert "99.95" in str(history[0].changes)
+    page = response.content.decode()
+    assert 'id="history-title"' in page and history[0].actor_label in page
+    # A new alternative has no history yet.
+    new = client.get(reverse("placement:alternative_create", args=[assessment.pk]))
+    assert new.context["history"] is None and 'id="history-title"' not in new.content.decode()
+    edit = client.get(reverse("placement:edit", args=[assessment.pk]))
+    assert [e.object_id for e in edit.context["history"]] == [str(assessment.pk)] * len(edit.context["history"])
+    assert edit.context["history"] and 'id="history-title"' in edit.content.decode()
+
+
 def test_a_negative_cost_is_shown_on_the_form_and_nothing_saved(login, coordinator, make_assessment):
     assessment = make_assessment()
     cloud = assessment.alternatives.get(name="Exchange Online")
