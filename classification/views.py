@@ -23,7 +23,7 @@ from core.forms import apply_errors, save_form
 from inventory.models import InformationType
 from organisations.roles import Perm
 from suppliers.models import Supplier
-from trail.selectors import record_history
+from trail.selectors import history_for, record_history
 
 
 def _query_without_page(request) -> str:
@@ -261,5 +261,6 @@ def settings_view(request):
         return redirect("classification:settings")
     context = {"form": form, "settings": current, "can_configure": can_configure,
                "schemes": [(SCHEMES[key], label) for key, label in current._meta.get_field("scheme").choices],
-               "aspects": [(a, ASPECT_LABELS[a]) for a in ASPECT_FIELDS]}
+               "aspects": [(a, ASPECT_LABELS[a]) for a in ASPECT_FIELDS],
+               "history": history_for(tenant=tenant, obj=current)}
     return render(request, "classification/settings.html", context)

@@ -25,6 +25,7 @@ from requirements.forms import (
     SystemRequirementFilterForm,
 )
 from requirements.models import ATTRIBUTE_SETS, ApplicabilityStatement, Control, Requirement, RequirementStatus
+from trail.selectors import history_for
 
 
 def _filters(form, cls):
@@ -83,7 +84,8 @@ def requirement_edit(request, pk=None):
         else:
             messages.success(request, _("The requirement was saved."))
             return redirect(reverse("requirements:catalogue") + "?origin=own")
-    return render(request, "requirements/requirement_form.html", {"form": form, "requirement": requirement})
+    return render(request, "requirements/requirement_form.html", {
+        "form": form, "requirement": requirement, "history": history_for(tenant=tenant, obj=requirement)})
 
 
 @tenant_required()
@@ -151,8 +153,10 @@ def status_edit(request, pk, requirement_pk):
             messages.success(request, _("The assessment was saved."))
             return redirect(reverse("requirements:system_requirements", args=[system.pk]) + f"?form={context['req_form']}")
     context["form"] = form
-    template = "requirements/status_row.html#edit" if _is_htmx(request) else "requirements/status_form.html"
-    return render(request, template, context)
+    if _is_htmx(request):
+        return render(request, "requirements/status_row.html#edit", context)
+    context["history"] = history_for(tenant=tenant, obj=row.status)
+    return render(request, "requirements/status_form.html", context)
 
 
 @tenant_required(Perm.REQUIREMENT_EDIT)
@@ -284,8 +288,10 @@ def soa_edit(request, pk):
             messages.success(request, _("The statement of applicability was saved."))
             return redirect("requirements:soa")
     context["form"] = form
-    template = "requirements/soa_row.html#edit" if _is_htmx(request) else "requirements/soa_form.html"
-    return render(request, template, context)
+    if _is_htmx(request):
+        return render(request, "requirements/soa_row.html#edit", context)
+    context["history"] = history_for(tenant=tenant, obj=statement)
+    return render(request, "requirements/soa_form.html", context)
 
 
 @tenant_required()

@@ -25,7 +25,7 @@ from risk.forms import (
 )
 from inventory.models import System
 from risk.models import Risk, RiskMatrix, RiskSession, Threat, Treatment
-from trail.selectors import record_history
+from trail.selectors import history_for, record_history
 
 PAGE_SIZE = 50
 
@@ -309,7 +309,8 @@ def threat_edit(request, pk=None):
     if save_form(request, form, lambda data: services.threat_save(tenant=tenant, threat=threat, data=data),
               success=_("The threat was saved.")):
         return redirect("risk:threat_list")
-    return render(request, "risk/threat_form.html", {"form": form, "threat": threat})
+    return render(request, "risk/threat_form.html", {
+        "form": form, "threat": threat, "history": history_for(tenant=tenant, obj=threat)})
 
 
 def _matrix_initial(matrix: RiskMatrix) -> dict:
@@ -357,6 +358,7 @@ def matrix_settings(request):
     return render(request, "risk/matrix_form.html", {
         "form": form, "matrix": matrix, "legend": _legend(matrix),
         "likelihood_labels": form.label_fields("likelihood"), "consequence_labels": form.label_fields("consequence"),
+        "history": history_for(tenant=tenant, obj=matrix),
     })
 
 

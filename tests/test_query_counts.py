@@ -125,7 +125,8 @@ def test_systems_list_htmx_rows(world, login):
 def test_system_detail(world, login):
     # request (3), the system with owner, administrator, supplier, organisation and unit,
     # its information types, its shares, what it depends on, what depends on it, its history,
-    # its protection need (the highest classification level of its information types, one
+    # the names of the records its history links to (one UNION for the whole page), its
+    # protection need (the highest classification level of its information types, one
     # aggregate). The dependency form asks for a name and lists no systems.
     client = login(world.coordinator)
     world(SMALL)
@@ -135,7 +136,7 @@ def test_system_detail(world, login):
     assert "System 039" in client.get(url).content.decode()
     large = _queries(client, url)
     assert len(large) == len(small), "\n".join(large)
-    assert len(large) == 10, "\n".join(large)
+    assert len(large) == 11, "\n".join(large)
 
 
 def test_information_types_list(world, login):
@@ -158,9 +159,10 @@ def test_organisation_page(world, login):
 
 
 def test_audit_trail_log(world, login):
-    # request (3), COUNT for the paginator, one page of 50 entries.
+    # request (3), COUNT for the paginator, one page of 50 entries, the names of the records
+    # those entries link to (one UNION over the linked models, however many entries).
     client = login(world.coordinator)
-    _same_count(world, client, reverse("trail:log"), 5, must_show="System 039")
+    _same_count(world, client, reverse("trail:log"), 6, must_show="System 039")
 
 
 def test_api_systems_list(world, client):

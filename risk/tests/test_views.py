@@ -293,7 +293,7 @@ def test_overview(world, people, login):
 def test_risk_detail(world, people, login):
     # request (3), the risk with owner, threat, acceptor and session, its system links with their
     # systems, information types, suppliers, treatments with owners, the matrix, the treatments'
-    # actions, the history.
+    # actions, the history, the names its history links to.
     world(SMALL)
     client = login(people["coordinator"])
     url = reverse("risk:risk_detail", args=[world.first[0].pk])
@@ -302,7 +302,7 @@ def test_risk_detail(world, people, login):
     world(LARGE - SMALL)
     assert "System 029-0" in client.get(url).content.decode()
     large, queries = _count(client, url)
-    assert large == small == 11, "\n".join(queries)
+    assert large == small == 12, "\n".join(queries)
 
 
 def test_session_list(world, people, login):
@@ -311,7 +311,8 @@ def test_session_list(world, people, login):
 
 
 def test_session_detail(world, people, login):
-    # request (3), the session, its participants, its risks with owners, the matrix, the history.
+    # request (3), the session, its participants, its risks with owners, the matrix, the history,
+    # the names its history links to.
     client = login(people["reader"])
     world(SMALL)
     url = reverse("risk:session_detail", args=[world.session.pk])
@@ -319,7 +320,7 @@ def test_session_detail(world, people, login):
     world(LARGE - SMALL)
     assert "Risk 029" in client.get(url).content.decode()
     large, queries = _count(client, url)
-    assert large == small == 8, "\n".join(queries)
+    assert large == small == 9, "\n".join(queries)
 
 
 def test_threat_list(world, people, login):

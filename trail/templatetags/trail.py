@@ -1,20 +1,26 @@
 from django import template
-from django.utils.translation import gettext as _
+
+from trail import display
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def history_rows(context, entries):
+    """[(entry, [ChangeRow])] for a page of entries: readable labels and values, the linked
+    records' names read once for the whole page through the signed-in member's tenant."""
+    request = context.get("request")
+    tenant = getattr(request, "tenant", None) if request is not None else None
+    return display.describe(entries or [], tenant=tenant if tenant else None)
+
+
 @register.filter
-def change_rows(entry) -> list[tuple[str, str]]:
-    """(field, 'before → after') pairs for showing one audit entry."""
-    rows = []
-    for field, change in entry.changes.items():
-        if isinstance(change, list) and len(change) == 2:
-            before, after = ("–" if v in (None, "") else v for v in change)
-            rows.append((field, f"{before} → {after}"))
-        elif isinstance(change, dict):
-            parts = [f"{_(key)}: {', '.join(map(str, ids)) or '–'}" for key, ids in change.items()]
-            rows.append((field, "; ".join(parts)))
-        else:
-            rows.append((field, str(change)))
-    return rows
+def change_rows(entry) -> list[display.ChangeRow]:
+    """The readable rows of one entry, links shown by id (history_rows also names them)."""
+    return display.change_rows(entry)
+
+
+@register.filter
+def record_type(entry) -> str:
+    """The entry's record type as people say it ("System")."""
+    return display.model_label(entry)

@@ -1,0 +1,355 @@
+"""Audit entries as people read them: field labels, choice labels, names instead of ids.
+
+Display only: the stored entries, and so the hash chain, are never touched. An entry keeps the
+attribute names and plain values it was written with (trail.capture); here they become the
+field's verbose name, a choice's label, Yes/No, a local date, the linked record's name and a
+summary of a JSON value. An entry about a model or field that no longer exists falls back to
+the stored name and value.
+
+The names of linked records are read for a whole page of entries at once, in one query (a
+UNION over the linked models), and only through the tenant: a record the tenant may not read
+shows as "#id", as does every link when no tenant is given.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import CharField, F, IntegerField, Value
+from django.utils import dateformat, formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import get_language, gettext, gettext_lazy
+
+from trail.capture import MASK
+from trail.models import Action, AuditedModel, AuditEntry
+
+EMPTY = "–"
+MAX_KEYS = 8  # keys of a JSON value named in the summary line; the rest are counted
+MAX_DETAIL = 120  # characters of one value in the details of a JSON change
+
+# The keys of a many-to-many change (trail.capture.on_m2m).
+M2M_KEYS = {"added": gettext_lazy("added"), "removed": gettext_lazy("removed"), "cleared": gettext_lazy("cleared")}
+YES, NO = gettext_lazy("Yes"), gettext_lazy("No")
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    """One changed field of an entry: its label, the change as text, optional detail lines."""
+
+    label: str
+    text: str
+    details: tuple[str, ...] = field(default=())
+
+
+# --- Names of linked records ------------------------------------------------------------------
+
+def _swedish() -> bool:
+    return (get_language() or settings.LANGUAGE_CODE).startswith("sv")
+
+
+def _model_name(app_label: str, model: str) -> str:
+    try:
+        return capfirst(str(apps.get_model(app_label, model)._meta.verbose_name))
+    except LookupError:
+        return f"{app_label}.{model}"
+
+
+@dataclass(frozen=True)
+class Namer:
+    """Which columns name a record (up to three; lookups across relations allowed) and how."""
+
+    columns: tuple[str, ...]
+    name: Callable[..., str]
+
+
+def _first(*values) -> str:
+    return next((str(v) for v in values if v), "")
+
+
+# Models whose name is not simply their `name` or `title` column.
+NAMERS: dict[str, Namer] = {
+    settings.AUTH_USER_MODEL.lower(): Namer(("full_name", "email"), _first),
+    "contenttypes.contenttype": Namer(("app_label", "model"), _model_name),
+    "requirements.control": Namer(("number", "name_sv", "name_en"),
+                                  lambda number, sv, en: f"{number} {sv if _swedish() else en or sv}"),
+    "requirements.requirement": Namer(("code", "title", "title_en"),
+                                      lambda code, sv, en: f"{code} {sv if _swedish() or not en else en}"),
+    "risk.threat": Namer(("name", "name_en"), lambda sv, en: sv if _swedish() or not en else en),
+    "classification.classification": Namer(("information_type__name",), str),
+}
+
+# Reference data every signed-in member may read: resolved without a tenant scope.
+PUBLIC = {"organisations.organisation", "contenttypes.contenttype", "requirements.control"}
+
+
+def _namer(model: type[models.Model]) -> Namer | None:
+    label = model._meta.label_lower
+    if label in NAMERS:
+        return NAMERS[label]
+    names = {f.name for f in model._meta.concrete_fields}
+    column = next((c for c in ("name", "title") if c in names), None)
+    return Namer((column,), str) if column else None
+
+
+def _readable(model: type[models.Model], tenant):
+    """The records of `model` whose names the tenant may see, or None when it may see none."""
+    if tenant is None:
+        return None
+    label = model._meta.label_lower
+    if label == settings.AUTH_USER_MODEL.lower():
+        return tenant.users()
+    if label in PUBLIC:
+        return model._default_manager.all()
+    if issubclass(model, AuditedModel) and any(f.name == "organisation" for f in model._meta.concrete_fields):
+        return tenant.scope(model)
+    return None
+
+
+def _ids(value) -> list[int]:
+    if isinstance(value, bool):
+        return []
+    if isinstance(value, int):
+        return [value]
+    if isinstance(value, str) and value.isdigit():
+        return [int(value)]
+    if isinstance(value, (list, tuple)):
+        return [i for v in value for i in _ids(v)]
+    if isinstance(value, dict):
+        return [i for v in value.values() for i in _ids(v)]
+    return []
+
+
+def references(entries: Iterable[AuditEntry]) -> dict[type[models.Model], set[int]]:
+    """The ids of linked records named in the entries, by the linked model."""
+    refs: dict[type[models.Model], set[int]] = defaultdict(set)
+    for entry in entries:
+        model = entry_model(entry)
+        if model is None or not isinstance(entry.changes, dict):
+            continue
+        for key, change in entry.changes.items():
+            found = _field(model, key)
+            if found is not None and found.is_relation and found.related_model is not None:
+                refs[found.related_model].update(_ids(change))
+    return refs
+
+
+def resolve_names(refs: dict[type[models.Model], set[int]], *, tenant) -> dict[tuple[str, int], str]:
+    """{(model label, id): name} for the linked records the tenant may read, in one query."""
+    parts, namers = [], []
+    for model, ids in refs.items():
+        namer, readable = _namer(model), _readable(model, tenant)
+        if not ids or namer is None or readable is None:
+            continue
+        columns = {
+            f"trail_c{n}": F(namer.columns[n]) if n < len(namer.columns) else Value("", output_field=CharField())
+            for n in range(3)
+        }
+        parts.append(
+            readable.filter(pk__in=sorted(ids)).order_by()
+            .annotate(trail_model=Value(len(namers), output_field=IntegerField()), trail_pk=F("pk"), **columns)
+            .values_list("trail_model", "trail_pk", "trail_c0", "trail_c1", "trail_c2")
+        )
+        namers.append((model._meta.label_lower, namer))
+    if not parts:
+        return {}
+    query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    names = {}
+    for index, pk, *values in query:
+        label, namer = namers[index]
+        name = namer.name(*values[: len(namer.columns)])
+        if name:
+            names[(label, pk)] = name
+    return names
+
+
+# --- Fields and values --------------------------------------------------------------------------
+
+def entry_model(entry: AuditEntry) -> type[models.Model] | None:
+    try:
+        return apps.get_model(entry.model)
+    except (LookupError, ValueError):
+        return None
+
+
+def model_label(entry: AuditEntry) -> str:
+    """The entry's record type as people say it ("System"), or the stored label."""
+    model = entry_model(entry)
+    return capfirst(str(model._meta.verbose_name)) if model else entry.model
+
+
+def _field(model: type[models.Model] | None, key: str) -> models.Field | None:
+    """The field an entry's key names: a column's attname ("owner_id") or a many-to-many name."""
+    if model is None:
+        return None
+    for f in model._meta.concrete_fields:
+        if key in (f.attname, f.name):
+            return f
+    for f in model._meta.many_to_many:
+        if key == f.name:
+            return f
+    return None
+
+
+def _label(found: models.Field | None, key: str) -> str:
+    if found is None:
+        return key
+    name = found.verbose_name
+    # A field without its own verbose name gets its attribute name, which may be a msgid too.
+    return capfirst(str(name) if isinstance(name, Promise) else gettext(name))
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _scalar(value) -> str:
+    """A value without a field to go by (removed field, JSON content)."""
+    if _empty(value):
+        return EMPTY
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)
+
+
+def _choices(found: models.Field) -> dict:
+    return {value: label for value, label in found.flatchoices}
+
+
+def _value(found: models.Field | None, value, names: dict) -> str:
+    """One stored value as text, going by its field."""
+    if _empty(value):
+        return EMPTY
+    if value == MASK:
+        return MASK
+    if found is None:
+        return _scalar(value)
+    if found.is_relation and found.related_model is not None:
+        pk = int(value) if isinstance(value, str) and value.isdigit() else value
+        return names.get((found.related_model._meta.label_lower, pk)) or f"#{value}"
+    if found.choices:
+        label = _choices(found).get(value)
+        return str(label) if label is not None else str(value)
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if isinstance(found, models.DateTimeField):
+        moment = parse_datetime(value) if isinstance(value, str) else None
+        if moment is None:
+            return str(value)
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return dateformat.format(moment, "Y-m-d H:i")
+    if isinstance(found, models.DateField):
+        day = parse_date(value) if isinstance(value, str) else None
+        return dateformat.format(day, "Y-m-d") if day else str(value)
+    if isinstance(found, models.TimeField):
+        moment = parse_time(value) if isinstance(value, str) else None
+        return dateformat.time_format(moment, "H:i") if moment else str(value)
+    if isinstance(found, models.DecimalField):
+        return formats.number_format(value) if isinstance(value, (int, float, str)) else str(value)
+    if isinstance(found, models.FileField):
+        return os.path.basename(str(value))
+    if isinstance(value, (dict, list)):
+        return _scalar(value)
+    return str(value)
+
+
+def _short(value) -> str:
+    text = _scalar(value)
+    return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
+
+
+def _keys_text(keys: list[str]) -> str:
+    shown = ", ".join(keys[:MAX_KEYS])
+    if len(keys) > MAX_KEYS:
+        shown += " " + gettext("and %(count)d more") % {"count": len(keys) - MAX_KEYS}
+    return shown
+
+
+def _is_scalar_list(value) -> bool:
+    return value is None or (isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value))
+
+
+def _arrow(action: str, before: str, after: str) -> str:
+    if action == Action.CREATE and before == EMPTY:
+        return after
+    if action == Action.DELETE and after == EMPTY:
+        return before
+    return f"{before} → {after}"
+
+
+def _json_row(label: str, action: str, before, after) -> ChangeRow:
+    """A JSON value summarised: a list of plain values as a list, a dict by the keys that changed."""
+    if _is_scalar_list(before) and _is_scalar_list(after):
+        def text(v):
+            return ", ".join(_scalar(x) for x in v) if v else EMPTY
+        return ChangeRow(label, _arrow(action, text(before), text(after)))
+    if all(v is None or isinstance(v, dict) for v in (before, after)):
+        old, new = before or {}, after or {}
+        missing = object()
+        keys = sorted((k for k in old.keys() | new.keys() if old.get(k, missing) != new.get(k, missing)), key=str)
+        if action == Action.CREATE and not old:
+            details = tuple(f"{k}: {_short(new[k])}" for k in keys)
+            return ChangeRow(label, _keys_text(keys), details)
+        if action == Action.DELETE and not new:
+            details = tuple(f"{k}: {_short(old[k])}" for k in keys)
+            return ChangeRow(label, _keys_text(keys), details)
+        details = tuple(f"{k}: {_short(old.get(k))} → {_short(new.get(k))}" for k in keys)
+        return ChangeRow(label, gettext("changed: %(keys)s") % {"keys": _keys_text(keys)} if keys else EMPTY, details)
+    return ChangeRow(label, gettext("changed"), (f"{_short(before)} → {_short(after)}",))
+
+
+def _m2m_text(found: models.Field | None, change: dict, names: dict) -> str:
+    label = found.related_model._meta.label_lower if found is not None and found.related_model else None
+    parts = []
+    for key, ids in change.items():
+        shown = [names.get((label, pk)) or f"#{pk}" for pk in (ids if isinstance(ids, list) else [ids])]
+        parts.append(f"{M2M_KEYS.get(key, key)}: {', '.join(shown) or EMPTY}")
+    return "; ".join(parts)
+
+
+def change_rows(entry: AuditEntry, names: dict | None = None) -> list[ChangeRow]:
+    """The readable rows of one entry; `names` from resolve_names (links show as #id without)."""
+    names = names or {}
+    model = entry_model(entry)
+    secret = getattr(model, "TRAIL_SECRET_FIELDS", frozenset())
+    changes = entry.changes if isinstance(entry.changes, dict) else {"": entry.changes}
+    rows = []
+    for key, change in changes.items():
+        found = _field(model, key)
+        if getattr(found, "auto_now", False) or getattr(found, "auto_now_add", False):
+            continue  # a created/updated time repeats the entry's own time
+        label = _label(found, key)
+        if key in secret or (found is not None and found.name in secret):
+            rows.append(ChangeRow(label, MASK))
+        elif isinstance(change, dict):
+            rows.append(ChangeRow(label, _m2m_text(found, change, names)))
+        elif isinstance(change, list) and len(change) == 2:
+            before, after = change
+            if isinstance(found, models.JSONField) or (
+                found is None and any(isinstance(v, (dict, list)) for v in change)
+            ):
+                rows.append(_json_row(label, entry.action, before, after))
+            else:
+                rows.append(ChangeRow(label, _arrow(entry.action, _value(found, before, names),
+                                                    _value(found, after, names))))
+        else:
+            rows.append(ChangeRow(label, _value(found, change, names)))
+    return rows
+
+
+def describe(entries: Iterable[AuditEntry], *, tenant=None) -> list[tuple[AuditEntry, list[ChangeRow]]]:
+    """Each entry with its readable rows; the linked records' names read once for all of them."""
+    entries = list(entries)
+    names = resolve_names(references(entries), tenant=tenant) if entries else {}
+    return [(entry, change_rows(entry, names)) for entry in entries]
