@@ -88,7 +88,9 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return api.create_response(request, {"detail": _("Your role does not allow this.")}, status=403)
+        # A service may say why (e.g. who may accept a risk above the acceptance level).
+        detail = str(exc) or _("Your role does not allow this.")
+        return api.create_response(request, {"detail": detail}, status=403)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):

@@ -2,6 +2,8 @@
 page, roles and tenancy, the audit trail."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from accounts.models import ApiToken
@@ -142,3 +144,19 @@ def test_there_is_no_delete_as_the_pages_have_none(call, org_a):
     assert response.status_code == 405
     assert "detail" in response.json()
     assert InformationType.objects.filter(pk=info.pk).exists()
+
+
+def test_the_list_and_one_type_take_the_same_number_of_queries_however_many_there_are(call, org_a):
+    def queries(path):
+        call("get", path)  # the token and member are made before counting
+        with CaptureQueriesContext(connection) as captured:
+            assert call("get", path).status_code == 200
+        return len(captured)
+
+    info = InformationTypeFactory(organisation=org_a, name="Diarium")
+    SystemFactory(organisation=org_a).information_types.add(info)
+    few = queries(""), queries(f"/{info.pk}")
+    for n in range(60):
+        other = InformationTypeFactory(organisation=org_a, name=f"Typ {n:02d}")
+        SystemFactory(organisation=org_a).information_types.add(other, info)
+    assert (queries(""), queries(f"/{info.pk}")) == few
