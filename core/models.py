@@ -67,3 +67,7 @@ class CatalogueTenantModel(TenantModel):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_catalogue(self) -> bool:
+        return self.organisation_id is None

@@ -94,6 +94,19 @@ class Tenant:
         except (model.DoesNotExist, ValueError, TypeError, OverflowError):
             raise Http404
 
+    def get_own(self, model: type[CatalogueTenantModel], pk, *, catalogue_refusal: str):
+        """One of the organisation's own records of a catalogue model, to change.
+
+        PermissionDenied for a role that may not edit, Http404 outside the scope, and
+        PermissionDenied carrying `catalogue_refusal` for an entry of the shared catalogue (it
+        is visible to everyone, so a 404 would be wrong).
+        """
+        if not self.can_edit(model):
+            raise PermissionDenied
+        if self.get(model, pk).is_catalogue:
+            raise PermissionDenied(catalogue_refusal)
+        return self.get(model, pk, write=True)
+
     def new(self, model: type[TenantModel], **fields) -> TenantModel:
         """An unsaved record owned by the active organisation (permission checked)."""
         if not self.can_edit(model):

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
@@ -151,12 +151,8 @@ def _requirement_data(payload: RequirementIn) -> dict:
 def _own_requirement(request, requirement_id: int) -> Requirement:
     """The organisation's own requirement to change: 403 for a role that may not, 404 outside the
     tenant's scope, 403 with its reason for an entry of the shared catalogue."""
-    tenant = request.tenant
-    if not tenant.can_edit(Requirement):
-        raise PermissionDenied
-    if tenant.get(Requirement, requirement_id).is_catalogue:
-        raise HttpError(403, _("Requirements of the shared catalogue cannot be changed; add one of your own instead."))
-    return tenant.get(Requirement, requirement_id, write=True)
+    return request.tenant.get_own(Requirement, requirement_id, catalogue_refusal=_(
+        "Requirements of the shared catalogue cannot be changed; add one of your own instead."))
 
 
 def _requirement_out(request, pk) -> Requirement:

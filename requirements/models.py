@@ -236,10 +236,6 @@ class Requirement(CatalogueTenantModel):
         return self.title
 
     @property
-    def is_catalogue(self) -> bool:
-        return self.organisation_id is None
-
-    @property
     def nis2(self) -> list[str]:
         return untag(self.nis2_points)
 

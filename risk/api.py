@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
@@ -404,12 +404,8 @@ def list_threats(request):
 def _own_threat(request, threat_id: int) -> Threat:
     """The organisation's own threat to change: 403 for a role that may not, 404 outside the
     tenant's scope, 403 with its reason for an entry of the shared catalogue."""
-    tenant = request.tenant
-    if not tenant.can_edit(Threat):
-        raise PermissionDenied
-    if tenant.get(Threat, threat_id).is_catalogue:
-        raise HttpError(403, _("Threats of the shared catalogue cannot be changed; add one of your own instead."))
-    return tenant.get(Threat, threat_id, write=True)
+    return request.tenant.get_own(Threat, threat_id, catalogue_refusal=_(
+        "Threats of the shared catalogue cannot be changed; add one of your own instead."))
 
 
 def _save_threat(request, threat: Threat | None, payload: ThreatIn) -> Threat:

@@ -112,10 +112,6 @@ class Threat(CatalogueTenantModel):
     def display_description(self) -> str:
         return self.description_en if self.description_en and (get_language() or "").startswith("en") else self.description
 
-    @property
-    def is_catalogue(self) -> bool:
-        return self.organisation_id is None
-
 
 class Strategy(models.TextChoices):
     # ISO/IEC 27005 risk treatment options (modify, retain, avoid, share).
