@@ -5,13 +5,15 @@ A request carries `Authorization: Bearer <token>`; the optional header `X-Organi
 The resulting `request.tenant` is the same Tenant the pages use (core.tenancy).
 """
 
+from dataclasses import asdict
 from typing import Annotated
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Schema
+from django.utils.translation import ngettext
+from ninja import Field, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -47,6 +49,29 @@ class InputSchema(Schema):
     @classmethod
     def _no_nul(cls, value):
         return _refuse_nul(value)
+
+
+class RowErrorOut(Schema):
+    row: int
+    column: str
+    message: str
+
+
+class ImportErrorsOut(Schema):
+    detail: str
+    errors: list[RowErrorOut]
+
+
+# A 422 answer to an import lists at most this many errors; the detail says how many there were.
+IMPORT_ERRORS_RETURNED = 1000
+
+
+def import_refused(errors: list) -> Status:
+    """422 for an import with errors in its rows (core.tabular.RowError): nothing was saved."""
+    n = len(errors)
+    detail = ngettext("The file has %(n)d error; nothing was saved.",
+                      "The file has %(n)d errors; nothing was saved.", n) % {"n": n}
+    return Status(422, {"detail": detail, "errors": [asdict(e) for e in errors[:IMPORT_ERRORS_RETURNED]]})
 
 
 def api_not_found(request, *args, **kwargs):

@@ -1,13 +1,12 @@
 """The inventory as an XLSX/CSV file through the API: the same functions as the pages."""
 
-from dataclasses import asdict
 from typing import Literal
 
 from django.http import HttpResponse
-from django.utils.translation import ngettext
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from core.api import ImportErrorsOut, import_refused
 from core.tabular import CSV_TYPE, XLSX_TYPE
 from inventory import importexport
 from inventory.api import Filters
@@ -15,8 +14,6 @@ from inventory.importexport import export_filename
 from inventory.selectors import SystemFilters
 
 router = Router(tags=["systems import/export"])
-# A 422 answer lists at most this many errors; the count says how many there were in all.
-ERRORS_RETURNED = 1000
 
 
 class ExportQuery(Filters):
@@ -26,17 +23,6 @@ class ExportQuery(Filters):
 class ImportOut(Schema):
     created: int
     updated: int
-
-
-class RowErrorOut(Schema):
-    row: int
-    column: str
-    message: str
-
-
-class ImportErrorsOut(Schema):
-    detail: str
-    errors: list[RowErrorOut]
 
 
 @router.get("/export", summary="Export systems (the list's filters) as XLSX or CSV",
@@ -62,8 +48,5 @@ def import_systems(request, file: File[UploadedFile]):
     except importexport.ImportFileError as exc:
         return Status(422, {"detail": str(exc), "errors": []})
     if result.errors:
-        n = len(result.errors)
-        detail = ngettext("The file has %(n)d error; nothing was saved.",
-                          "The file has %(n)d errors; nothing was saved.", n) % {"n": n}
-        return Status(422, {"detail": detail, "errors": [asdict(e) for e in result.errors[:ERRORS_RETURNED]]})
+        return import_refused(result.errors)
     return Status(200, {"created": result.created, "updated": result.updated})

@@ -7,14 +7,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from django.http import HttpResponse
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 from pydantic import field_validator
 
 from actions.models import Action
-from core.api import InputSchema, RecordId
+from core.api import ImportErrorsOut, InputSchema, RecordId, import_refused
+from core.tabular import XLSX_TYPE
 from inventory.models import InformationType, System
-from risk import rules, selectors, services
+from risk import importexport, rules, selectors, services
 from risk.models import (
     Risk,
     RiskMatrix,
@@ -98,6 +100,7 @@ class RiskPage(Schema):
 class RiskFilterIn(InputSchema):
     q: str = ""
     system: RecordId | None = None
+    system_name: str = Field("", description="Part of the name of a linked system")
     kind: str = Field("residual", pattern="^(inherent|residual)$")
     level: str = ""
     status: str = ""
@@ -351,6 +354,34 @@ def list_risks(request, filters: Query[RiskFilterIn]):
     result = _page(Paginator(selectors.risk_list(tenant=request.tenant, filters=flt, matrix=matrix), 50), filters.page)
     selectors.with_levels(result["results"], matrix)
     return result
+
+
+class RiskImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.get("/export", summary="The register (the list's filters) as an XLSX workbook, the import's format",
+            openapi_extra={"responses": {200: {"description": "The workbook", "content": {XLSX_TYPE: {}}}}})
+def export_risks(request, filters: Query[RiskFilterIn]):
+    tenant = request.tenant
+    content = importexport.export_xlsx(tenant=tenant, filters=selectors.RiskFilters(**filters.dict(exclude={"page"})))
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{importexport.export_filename(tenant)}"'
+    return response
+
+
+@router.post("/import", response={200: RiskImportOut, 422: ImportErrorsOut},
+             summary="Create or update risks from an XLSX or CSV file: all rows or none")
+def import_risks(request, file: File[UploadedFile]):
+    try:
+        result = importexport.risks_import(tenant=request.tenant, file=file)
+    except importexport.ImportFileError as exc:
+        return Status(422, {"detail": str(exc), "errors": []})
+    if result.errors:
+        return import_refused(result.errors)
+    return Status(200, {"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
 
 
 @router.get("/heatmap", response=HeatmapOut, summary="Number of risks per cell of the matrix")

@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -127,6 +128,10 @@ def export_rows(*, tenant: Tenant, filters: selectors.RiskFilters):
             "accepted_at": risk.accepted_at.date().isoformat() if risk.accepted_at else "",
         }
         yield [_cell(values[c.field] if c.field in values else getattr(risk, c.field)) for c in COLUMNS]
+
+
+def export_filename(tenant: Tenant) -> str:
+    return f"risks-{tenant.organisation.slug}-{timezone.localdate().isoformat()}.xlsx"
 
 
 def export_xlsx(*, tenant: Tenant, filters: selectors.RiskFilters) -> bytes:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from actions.models import Action
 from core.decorators import tenant_required
 from core.forms import apply_errors, save_form
+from core.tabular import XLSX_TYPE
 from organisations.roles import Perm
 from risk import heatmap, importexport, rules, selectors, services
 from risk.forms import (
@@ -78,9 +79,8 @@ def risk_export(request):
     tenant = request.tenant
     form = RiskFilterForm(request.GET or None, owners=_owner_choices(tenant))
     content = importexport.export_xlsx(tenant=tenant, filters=_filters(form))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="risks-{tenant.organisation.slug}-{stamp}.xlsx"'
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{importexport.export_filename(tenant)}"'
     return response
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import ApiToken
@@ -244,3 +245,37 @@ def test_other_list_endpoints_query_counts_are_constant(api, make_risk, as_role,
     small = count()
     grow(3, 20)
     assert count() == small == expected
+
+
+def test_export_and_import_through_the_api(client, api, people, org_a, make_risk, system_a):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    make_risk("Nätfiske", residual=(2, 3), systems=[system_a])
+    make_risk("Strömavbrott", residual=(1, 2))
+    _, raw = ApiToken.issue(user=people["coordinator"], name="io")
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}", "HTTP_ACCEPT_LANGUAGE": "en"}
+    exported = client.get("/api/risks/export", {"system_name": "IFO"}, **headers)
+    assert exported.status_code == 200 and exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(BytesIO(exported.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert [r[1] for r in rows[1:]] == ["Nätfiske"]  # filtered by the linked system's name
+    # The exported file imports back unchanged; a row without an id adds a risk.
+    sheet.append([None, "Obehörig åtkomst"])
+    buffer = BytesIO()
+    sheet.parent.save(buffer)
+    upload = SimpleUploadedFile("risker.xlsx", buffer.getvalue())
+    answer = client.post("/api/risks/import", {"file": upload}, **headers)
+    assert answer.status_code == 200, answer.content
+    assert answer.json() == {"created": 1, "updated": 0, "unchanged": 1}
+    assert Risk.objects.filter(title="Obehörig åtkomst", organisation=org_a).exists()
+    # A file with errors saves nothing and lists them per row and column.
+    bad = SimpleUploadedFile("risker.csv", "Title;Residual likelihood\nX;9\n".encode())
+    refused = client.post("/api/risks/import", {"file": bad}, **headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["row"] == 2 and refused.json()["errors"][0]["column"] == "Residual likelihood"
+    assert not Risk.objects.filter(title="X").exists()
+    # A reader may export but not import.
+    _, reader = ApiToken.issue(user=people["reader"], name="io")
+    assert client.post("/api/risks/import", {"file": upload}, HTTP_AUTHORIZATION=f"Bearer {reader}").status_code == 403
