@@ -75,6 +75,16 @@ class Classification(TenantModel):
             models.Index(fields=["organisation", "review_date"], name="classification_review_idx"),
         ]
 
+    @classmethod
+    def trail_json_key_label(cls, field: str, key: str) -> str | None:
+        """The history names an answer or a reasoning by its question (trail.display)."""
+        if field in ("answers", "reasoning"):
+            from classification.questionnaire import QUESTIONS
+
+            question = next((q for q in QUESTIONS if q.id == key), None)
+            return str(question.text) if question else None
+        return None
+
     def __str__(self) -> str:
         return f"{self.information_type.name} {self.tuple_label}"
 

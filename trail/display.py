@@ -288,8 +288,12 @@ def _arrow(action: str, before: str, after: str) -> str:
     return f"{before} → {after}"
 
 
-def _json_row(label: str, action: str, before, after) -> ChangeRow:
-    """A JSON value summarised: a list of plain values as a list, a dict by the keys that changed."""
+def _json_row(label: str, action: str, before, after, key_label=None) -> ChangeRow:
+    """A JSON value summarised: a list of plain values as a list, a dict by the keys that changed.
+
+    `key_label(key)` names a dict's key for people (e.g. a questionnaire answer by its question);
+    None keeps the key.
+    """
     if _is_scalar_list(before) and _is_scalar_list(after):
         def text(v):
             return ", ".join(_scalar(x) for x in v) if v else EMPTY
@@ -298,14 +302,16 @@ def _json_row(label: str, action: str, before, after) -> ChangeRow:
         old, new = before or {}, after or {}
         missing = object()
         keys = sorted((k for k in old.keys() | new.keys() if old.get(k, missing) != new.get(k, missing)), key=str)
+        named = {k: (key_label(k) if key_label else None) or str(k) for k in keys}
+        shown = [named[k] for k in keys]
         if action == Action.CREATE and not old:
-            details = tuple(f"{k}: {_short(new[k])}" for k in keys)
-            return ChangeRow(label, _keys_text(keys), details)
+            details = tuple(f"{named[k]}: {_short(new[k])}" for k in keys)
+            return ChangeRow(label, _keys_text(shown), details)
         if action == Action.DELETE and not new:
-            details = tuple(f"{k}: {_short(old[k])}" for k in keys)
-            return ChangeRow(label, _keys_text(keys), details)
-        details = tuple(f"{k}: {_short(old.get(k))} → {_short(new.get(k))}" for k in keys)
-        return ChangeRow(label, gettext("changed: %(keys)s") % {"keys": _keys_text(keys)} if keys else EMPTY, details)
+            details = tuple(f"{named[k]}: {_short(old[k])}" for k in keys)
+            return ChangeRow(label, _keys_text(shown), details)
+        details = tuple(f"{named[k]}: {_short(old.get(k))} → {_short(new.get(k))}" for k in keys)
+        return ChangeRow(label, gettext("changed: %(keys)s") % {"keys": _keys_text(shown)} if keys else EMPTY, details)
     return ChangeRow(label, gettext("changed"), (f"{_short(before)} → {_short(after)}",))
 
 
@@ -339,7 +345,9 @@ def change_rows(entry: AuditEntry, names: dict | None = None) -> list[ChangeRow]
             if isinstance(found, models.JSONField) or (
                 found is None and any(isinstance(v, (dict, list)) for v in change)
             ):
-                rows.append(_json_row(label, entry.action, before, after))
+                labeller = getattr(model, "trail_json_key_label", None)
+                key_label = (lambda k, field=key: labeller(field, k)) if labeller else None
+                rows.append(_json_row(label, entry.action, before, after, key_label))
             else:
                 rows.append(ChangeRow(label, _arrow(entry.action, _value(found, before, names),
                                                     _value(found, after, names))))
