@@ -345,6 +345,21 @@ def upload_evidence(request, system_id: RecordId, requirement_id: RecordId, file
         raise ValidationError(errors)
 
 
+@router.delete(STATUS_PATH + "/evidence", response={200: StatusOut, 409: dict},
+               summary="Remove the evidence file of an assessment (the stored file stays, named by the trail)")
+def remove_evidence(request, system_id: RecordId, requirement_id: RecordId, version: int | None = None):
+    tenant = request.tenant
+    tenant.new(RequirementStatus)  # permission check before anything is read
+    system, requirement = _assessment(request, system_id, requirement_id)
+    try:
+        return services.requirement_evidence_upload(tenant=tenant, system=system, requirement=requirement,
+                                                    evidence_file=None, version=version)
+    except services.VersionConflict as exc:
+        return Reply(409, {"detail": str(exc), "version": exc.current.version})
+    except services.AssessmentConflict as exc:
+        return Reply(409, {"detail": str(exc)})
+
+
 EVIDENCE_DOWNLOAD = {"responses": {200: {"description": "The evidence file, as an attachment", "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
 

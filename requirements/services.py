@@ -155,16 +155,18 @@ def requirement_action_create(*, tenant: Tenant, system: System, requirement: Re
 
 def requirement_evidence_upload(*, tenant: Tenant, system: System, requirement: Requirement, evidence_file,
                                 version: int | None = None) -> RequirementStatus:
-    """Replace the evidence file of an assessment (the API's upload; the page uploads with the assessment).
+    """Replace the evidence file of an assessment, or remove it with evidence_file=None (the API;
+    the page does both with the assessment).
 
     The file is checked as on the page (type by name and content, at most 10 MB). The earlier
     file is kept in storage: the trail names it as the evidence of its time.
     """
     _require_own_system(tenant, system)
-    try:
-        validate_evidence_file(evidence_file)
-    except ValidationError as exc:
-        raise ValidationError({"evidence_file": exc.messages})
+    if evidence_file is not None:
+        try:
+            validate_evidence_file(evidence_file)
+        except ValidationError as exc:
+            raise ValidationError({"evidence_file": exc.messages})
     with transaction.atomic():
         current = _lock_status(tenant, system, requirement)
         if current is None:
@@ -172,7 +174,7 @@ def requirement_evidence_upload(*, tenant: Tenant, system: System, requirement: 
         if version is not None and version != current.version:
             raise VersionConflict(current)
         current.version += 1
-        current.evidence_file = evidence_file
+        current.evidence_file = evidence_file if evidence_file is not None else ""
         current.full_clean()
         current.save()
     return current

@@ -125,3 +125,19 @@ def test_the_download_and_upload_are_in_the_openapi_schema(client, api, editor):
         "type": "string", "format": "binary"}
     upload = path["post"]["requestBody"]["content"]["multipart/form-data"]["schema"]
     assert upload["properties"]["file"]["format"] == "binary" and upload["required"] == ["file"]
+
+
+def test_removing_the_evidence_file(client, api, editor, system, requirement, assessment, media):
+    headers, url = api(editor), _url(system, requirement)
+    assert _upload(client, url, headers).status_code == 200
+    stored = RequirementStatus.objects.get().evidence_file.name
+    stale = client.delete(url + "?version=1", **headers)
+    assert stale.status_code == 409 and stale.json()["version"] == 2
+    removed = client.delete(url + "?version=2", **headers)
+    assert removed.status_code == 200, removed.content
+    assert (removed.json()["evidence_file"], removed.json()["version"]) == (None, 3)
+    assert client.get(url, **headers).status_code == 404
+    # The file stays in storage; the trail names it as the evidence of its time.
+    assert (media / stored).read_bytes() == PDF
+    entry = AuditEntry.objects.filter(model="requirements.requirementstatus", action="update").order_by("-seq")[0]
+    assert entry.changes["evidence_file"] == [stored, ""]
