@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import Paginator
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from actions import selectors, services
 from actions.models import Action, ActionStatus
@@ -80,7 +80,7 @@ def create_action(request, payload: ActionIn):
                                     owner=_owner(request, payload.owner), due_date=payload.due_date)
     if payload.status != ActionStatus.OPEN:
         action = services.action_update(tenant=request.tenant, action=action, data={"status": payload.status})
-    return 201, action
+    return Status(201, action)
 
 
 @router.put("/{int:action_id}", response=ActionOut, summary="Change an action (e.g. mark it done)")

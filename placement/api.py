@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from core.api import InputSchema, RecordId
@@ -383,7 +383,7 @@ def create_assessment(request, payload: AssessmentCreateIn):
     request.tenant.new(Assessment)  # 403 before any lookup when the role may not create
     assessment = services.assessment_create(tenant=request.tenant, data=_assessment_data(request, payload),
                                             template=payload.template)
-    return 201, _out(request, assessment.pk)
+    return Status(201, _out(request, assessment.pk))
 
 
 @router.get("/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its alternatives")
@@ -412,7 +412,7 @@ def create_alternative(request, assessment_id: int, payload: AlternativeIn):
     assessment = _assessment(request, assessment_id, write=True)
     data, costs = _alternative_data(payload)
     alternative = services.alternative_create(tenant=request.tenant, assessment=assessment, data=data, costs=costs)
-    return 201, _alternative(request, alternative.pk)
+    return Status(201, _alternative(request, alternative.pk))
 
 
 @router.put("/alternatives/{int:alternative_id}", response=AlternativeOut,
@@ -428,7 +428,7 @@ def update_alternative(request, alternative_id: int, payload: AlternativeUpdateI
 @router.delete("/alternatives/{int:alternative_id}", response={204: None}, summary="Remove an alternative")
 def delete_alternative(request, alternative_id: int):
     services.alternative_delete(tenant=request.tenant, alternative=_alternative(request, alternative_id, write=True))
-    return 204, None
+    return Status(204, None)
 
 
 # --- Perspectives -----------------------------------------------------------------------
@@ -484,21 +484,21 @@ def raise_risk(request, alternative_id: int, payload: RiskIn):
     alternative = _alternative(request, alternative_id, write=True)
     risk = integrations.risk_raise(tenant=request.tenant, alternative=alternative, perspective=payload.perspective,
                                    title=payload.title)
-    return 201, {"id": risk.pk, "title": risk.title}
+    return Status(201, {"id": risk.pk, "title": risk.title})
 
 
 @router.post("/{int:assessment_id}/rules", response={201: RuleOut}, summary="Adopt a mitigating rule")
 def add_rule(request, assessment_id: int, payload: RuleIn):
     assessment = _assessment(request, assessment_id, write=True)
-    return 201, services.mitigation_add(tenant=request.tenant, assessment=assessment, text=payload.text,
-                                        max_confidentiality=payload.max_confidentiality)
+    return Status(201, services.mitigation_add(tenant=request.tenant, assessment=assessment, text=payload.text,
+                                               max_confidentiality=payload.max_confidentiality))
 
 
 @router.delete("/rules/{int:rule_id}", response={204: None}, summary="Remove a mitigating rule")
 def remove_rule(request, rule_id: int):
     rule = request.tenant.get(Mitigation, rule_id, write=True, queryset=Mitigation.objects.select_related("assessment"))
     services.mitigation_remove(tenant=request.tenant, mitigation=rule)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Combined, decision, versions, documents --------------------------------------------
@@ -537,7 +537,7 @@ def record_decision(request, assessment_id: int, payload: DecisionIn):
     alternative = request.tenant.get(Alternative, payload.alternative) if payload.alternative else None
     decision = services.decision_record(tenant=request.tenant, assessment=assessment, alternative=alternative,
                                         data=payload.dict(exclude={"alternative"}))
-    return 201, decision
+    return Status(201, decision)
 
 
 @router.post("/{int:assessment_id}/versions", response={201: AssessmentOut},
@@ -545,7 +545,7 @@ def record_decision(request, assessment_id: int, payload: DecisionIn):
 def new_version(request, assessment_id: int):
     assessment = _assessment(request, assessment_id, write=True)
     copy = services.assessment_new_version(tenant=request.tenant, assessment=assessment, today=timezone.localdate())
-    return 201, _out(request, copy.pk)
+    return Status(201, _out(request, copy.pk))
 
 
 @router.get("/{int:assessment_id}/document.docx", summary="The decision document as DOCX",

@@ -327,16 +327,8 @@ def upload_evidence(request, system_id: RecordId, requirement_id: RecordId, file
                     version: Form[int | None] = None):
     """Multipart field `file`: PDF, Word (.docx), Excel (.xlsx), PNG, JPEG or text, at most 10 MB
     (422 otherwise). `version`, when given, must be the assessment's current version (else 409)."""
-    tenant = request.tenant
-    tenant.new(RequirementStatus)  # permission check before anything is read
-    system, requirement = _assessment(request, system_id, requirement_id)
     try:
-        return services.requirement_evidence_upload(tenant=tenant, system=system, requirement=requirement,
-                                                    evidence_file=file, version=version)
-    except services.VersionConflict as exc:
-        return Reply(409, {"detail": str(exc), "version": exc.current.version})
-    except services.AssessmentConflict as exc:
-        return Reply(409, {"detail": str(exc)})
+        return _set_evidence(request, system_id, requirement_id, file, version)
     except ValidationError as exc:
         # Errors of the file are named after the request's field, not the model's.
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -348,12 +340,18 @@ def upload_evidence(request, system_id: RecordId, requirement_id: RecordId, file
 @router.delete(STATUS_PATH + "/evidence", response={200: StatusOut, 409: dict},
                summary="Remove the evidence file of an assessment (the stored file stays, named by the trail)")
 def remove_evidence(request, system_id: RecordId, requirement_id: RecordId, version: int | None = None):
+    return _set_evidence(request, system_id, requirement_id, None, version)
+
+
+def _set_evidence(request, system_id: int, requirement_id: int, file, version: int | None):
+    """Replace (or with file=None remove) an assessment's evidence file; 409 on a stale version or
+    an unassessed requirement."""
     tenant = request.tenant
     tenant.new(RequirementStatus)  # permission check before anything is read
     system, requirement = _assessment(request, system_id, requirement_id)
     try:
         return services.requirement_evidence_upload(tenant=tenant, system=system, requirement=requirement,
-                                                    evidence_file=None, version=version)
+                                                    evidence_file=file, version=version)
     except services.VersionConflict as exc:
         return Reply(409, {"detail": str(exc), "version": exc.current.version})
     except services.AssessmentConflict as exc:

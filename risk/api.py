@@ -420,11 +420,11 @@ def update_matrix(request, payload: MatrixIn):
                                         likelihood_mapping=payload.likelihood_mapping,
                                         consequence_mapping=payload.consequence_mapping)
     except services.MappingRequired as exc:
-        return 409, {"detail": str(exc), "risks": exc.risks, "suggested_likelihood_mapping": exc.likelihood,
-                     "suggested_consequence_mapping": exc.consequence}
+        return Status(409, {"detail": str(exc), "risks": exc.risks, "suggested_likelihood_mapping": exc.likelihood,
+                            "suggested_consequence_mapping": exc.consequence})
     except services.VersionConflict as exc:
         _conflict(exc)
-    return 200, _matrix_out(matrix)
+    return Status(200, _matrix_out(matrix))
 
 
 @router.get("/threats", response=list[ThreatOut], summary="The threat catalogue with your own threats")
@@ -475,7 +475,7 @@ def list_sessions(request, page: int = Query(1, ge=1)):
 def create_session(request, payload: SessionIn):
     request.tenant.new(RiskSession)
     session = services.session_save(tenant=request.tenant, session=None, data=_session_data(request, payload))
-    return 201, selectors.session_detail(tenant=request.tenant, pk=session.pk)
+    return Status(201, selectors.session_detail(tenant=request.tenant, pk=session.pk))
 
 
 @router.get("/sessions/{int:session_id}", response=SessionOut, summary="One session")
@@ -515,7 +515,7 @@ def update_treatment(request, treatment_id: int, payload: TreatmentIn):
 def create_risk(request, payload: RiskIn):
     request.tenant.new(Risk)  # 403 before any lookup when the role may not add risks
     risk = services.risk_create(tenant=request.tenant, data=_resolve(request, payload))
-    return 201, _detail(request, risk.pk)
+    return Status(201, _detail(request, risk.pk))
 
 
 @router.get("/{int:risk_id}", response=RiskDetailOut, summary="One risk")
@@ -536,7 +536,7 @@ def update_risk(request, risk_id: int, payload: RiskUpdateIn):
 @router.delete("/{int:risk_id}", response={204: None}, summary="Delete a risk with its treatments")
 def delete_risk(request, risk_id: int):
     services.risk_delete(tenant=request.tenant, risk=request.tenant.get(Risk, risk_id, write=True))
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:risk_id}/accept", response=RiskDetailOut,
@@ -566,4 +566,4 @@ def create_treatment(request, risk_id: int, payload: TreatmentIn):
     if errors:
         raise ValidationError(errors)
     treatment = services.treatment_add(tenant=request.tenant, risk=risk, data=data)
-    return 201, _with_actions([treatment])[0]
+    return Status(201, _with_actions([treatment])[0])
