@@ -31,6 +31,10 @@ SOURCES = [
     "classification.reminders.reviews_due",
     "risk.reminders.reviews_due",
     "placement.reminders.follow_ups_due",
+    "classification.reminders.supplier_questions_due",
+    "kpis.reminders.reports_due",
+    "meetings.reminders.minutes_due",
+    "policies.reminders.reviews_due",
 ]
 
 

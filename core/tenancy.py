@@ -9,11 +9,19 @@ endpoint filters by organisation itself.
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
-from core.models import CatalogueTenantModel, SharedTenantModel, TenantModel
+from core.models import (
+    AddressedTenantModel,
+    CatalogueTenantModel,
+    ChildTenantModel,
+    ResponseTenantModel,
+    SharedTenantModel,
+    TenantModel,
+)
 from organisations.models import Membership, Organisation
 from organisations.roles import SHARED_ONLY_ROLES, has_perm
 
@@ -57,11 +65,29 @@ class Tenant:
         return self.role not in SHARED_ONLY_ROLES and self.can(model.edit_perm)
 
     def scope(self, model: type[TenantModel]) -> QuerySet:
-        """Records of `model` this tenant may read: its own, plus those shared with it."""
+        """Records of `model` this tenant may read: its own, plus those shared with it.
+
+        "Reported once, each decides": an AddressedTenantModel is read by the organisations it
+        is addressed to (as a shared record is); a ResponseTenantModel (an addressee's own
+        decision) by its organisation and the subject's owner, never by another addressee; a
+        ChildTenantModel by whoever reads its parent; a record with an `addressee_lookup` (a
+        municipality's question to a supplier) also by the organisation that lookup names.
+        """
         if not self.can("view"):
             return model.objects.none()
         org_id = self.membership.organisation_id
         own = Q(organisation_id=org_id)
+        if issubclass(model, ResponseTenantModel):
+            if self.role in SHARED_ONLY_ROLES:
+                return model.objects.none()
+            return model.objects.filter(own | Q(**{f"{model.subject_field}__organisation_id": org_id}))
+        if issubclass(model, ChildTenantModel):
+            parent = model._meta.get_field(model.parent_field).related_model
+            return model.objects.filter(**{f"{model.parent_field}__in": self.scope(parent).values("pk")})
+        if getattr(model, "addressee_lookup", ""):
+            if self.role in SHARED_ONLY_ROLES:
+                return model.objects.none()
+            return model.objects.filter(own | Q(**{model.addressee_lookup: org_id}))
         if issubclass(model, SharedTenantModel):
             shared = _shared_with(model, org_id)
             if self.role in SHARED_ONLY_ROLES:
@@ -115,6 +141,64 @@ class Tenant:
 
     def owns(self, obj: TenantModel) -> bool:
         return obj.organisation_id == self.membership.organisation_id
+
+    # "Reported once, each decides" -------------------------------------------------------
+
+    def customers(self) -> QuerySet:
+        """The organisations the active organisation serves: the only ones it may address."""
+        return self.organisation.customers.order_by("name")
+
+    def check_addressees(self, organisations, *, field: str = "shared_with") -> None:
+        """ValidationError unless every organisation is one the active organisation serves.
+
+        Addressing needs at least one organisation; a former customer keeps what it was sent
+        earlier, but nothing new can be addressed to it.
+        """
+        wanted = {o.pk for o in organisations}
+        if not wanted:
+            raise ValidationError({field: _("Choose at least one of the organisations you serve.")})
+        served = set(self.customers().filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - served:
+            raise ValidationError({field: _("You can only address organisations your organisation serves.")})
+
+    def addressed_to_me(self, model: type[AddressedTenantModel]) -> QuerySet:
+        """Records of another organisation addressed to the active organisation."""
+        if not self.can("view") or self.role in SHARED_ONLY_ROLES:
+            return model.objects.none()
+        return model.objects.filter(_shared_with(model, self.membership.organisation_id))
+
+    def respond(self, model: type[ResponseTenantModel], subject: AddressedTenantModel, *, perm: str, **fields):
+        """An unsaved response of the active organisation to `subject` (e.g. a verdict).
+
+        Only an organisation the subject is addressed to responds, with a role that has `perm`;
+        the subject's own organisation (the supplier) never decides for its customers.
+        """
+        self.require(perm)
+        if self.role in SHARED_ONLY_ROLES:
+            raise PermissionDenied
+        if self.owns(subject):
+            raise PermissionDenied(_("Only the organisations it is addressed to decide on this."))
+        if not self.addressed_to_me(type(subject)).filter(pk=subject.pk).exists():
+            raise Http404
+        return model(organisation=self.organisation, **{model.subject_field: subject}, **fields)
+
+    def my_responses(self, model: type[ResponseTenantModel]) -> QuerySet:
+        """The active organisation's own responses of `model` (to pick "my verdict")."""
+        if not self.can("view") or self.role in SHARED_ONLY_ROLES:
+            return model.objects.none()
+        return model.objects.filter(organisation_id=self.membership.organisation_id)
+
+    def get_addressed(self, model: type[TenantModel], pk, *, perm: str):
+        """One record another organisation addressed to the active one, for its answer
+        (a question to the supplier): Http404 when it is not addressed to it, PermissionDenied
+        for a role without `perm`."""
+        self.require(perm)
+        if self.role in SHARED_ONLY_ROLES or not model.addressee_lookup:
+            raise PermissionDenied
+        try:
+            return model.objects.get(**{model.addressee_lookup: self.membership.organisation_id}, pk=pk)
+        except (model.DoesNotExist, ValueError, TypeError, OverflowError):
+            raise Http404
 
     def users(self):
         """Users who are members of the active organisation (for owner pickers)."""

@@ -6,6 +6,12 @@ criticality, personal data, information types, supplier key).
 
 DEMO_PASSWORD = "Tillit-Demo-2026!"
 IT_COMPANY = {"slug": "mellanskog-it", "name": "Mellanskogs IT AB", "org_number": "556900-0001"}
+# The shared IT company's own members: (local part, role, title).
+SUPPLIER_USERS = [
+    ("leverantor", "service_manager", "Tjänsteansvarig"),
+    ("sakerhet", "security_lead", "Säkerhetsansvarig"),
+    ("lasare", "supplier", "Driftansvarig"),
+]
 MUNICIPALITIES = [
     {"slug": "bjorkvik", "name": "Björkviks kommun", "org_number": "212000-0001", "require_mfa": False},
     {"slug": "ekholma", "name": "Ekholma kommun", "org_number": "212000-0002", "require_mfa": False},

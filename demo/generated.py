@@ -31,12 +31,13 @@ SLUG_PREFIX = "gen-org-"
 # Each module adds its records to the generated municipalities once the inventory exists
 # (classifications, requirement statuses, risks with treatments, placement assessments).
 MODULE_GENERATORS = ["classification.generate.generate", "requirements.generate.generate", "risk.generate.generate",
-                     "placement.generate.generate"]
+                     "placement.generate.generate", "suppliers.generate.generate", "kpis.generate.generate",
+                     "meetings.generate.generate", "policies.generate.generate"]
 EMAIL_DOMAIN_SUFFIX = ".example"
 BATCH = 1000
 
-MUNICIPAL_ROLES = [r for r in Role.values if r != Role.SUPPLIER]
-SUPPLIER_ORG_ROLES = [Role.ADMIN, Role.COORDINATOR, Role.SUPPLIER, Role.READER]
+SUPPLIER_ORG_ROLES = [Role.ADMIN, Role.COORDINATOR, Role.SUPPLIER, Role.SERVICE_MANAGER, Role.SECURITY_LEAD, Role.READER]
+MUNICIPAL_ROLES = [r for r in Role.values if r not in (Role.SUPPLIER, Role.SERVICE_MANAGER, Role.SECURITY_LEAD)]
 # Municipalities differ a lot in size; the first three stand for larger towns, so one
 # tenant's lists are long enough to page deep into.
 SIZE_WEIGHTS = (8, 4, 2)

@@ -16,6 +16,10 @@ class Role(models.TextChoices):
     DPO = "dpo", _("Data protection officer")
     AUDITOR = "auditor", _("Auditor")
     SUPPLIER = "supplier", _("Supplier")
+    # The members of a supplier organisation (e.g. the shared IT company) who report to the
+    # organisations it serves: delivery and service levels, and its security work.
+    SERVICE_MANAGER = "service_manager", _("Service manager (supplier)")
+    SECURITY_LEAD = "security_lead", _("Security lead (supplier)")
     READER = "reader", _("Reader")
 
 
@@ -33,6 +37,12 @@ class Perm(models.TextChoices):
     RISK_ACCEPT = "risk.accept", _("Accept residual risks above the threshold")
     RISK_CONFIGURE = "risk.configure", _("Configure the risk matrix and the classification model")
     ACTION_EDIT = "actions.edit", _("Manage the action plan")
+    # Supplier governance: the supplier reports once to the organisations it serves, each of
+    # them follows up on its own (core.tenancy, "reported once, each decides").
+    SUPPLIER_REPORT = "suppliers.report", _("Report to the organisations served: KPIs, answers, documents")
+    SUPPLIER_FOLLOW_UP = "suppliers.follow_up", _("Follow up suppliers: contracts, verdicts on reports, questions")
+    MEETING_EDIT = "meetings.edit", _("Plan meetings and write their minutes")
+    DOCUMENT_EDIT = "policies.edit", _("Manage governing documents")
 
 
 # Those who do the analysis work: inventory, classification, requirements, risks, actions.
@@ -41,7 +51,8 @@ _EDITOR = {Perm.VIEW, Perm.INVENTORY_EDIT, Perm.CLASSIFY, Perm.REQUIREMENT_EDIT,
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Perm.values),
     Role.COORDINATOR: frozenset(
-        _EDITOR | {Perm.INVENTORY_IMPORT, Perm.SUPPLIER_EDIT, Perm.TRAIL_VIEW, Perm.RISK_CONFIGURE}
+        _EDITOR | {Perm.INVENTORY_IMPORT, Perm.SUPPLIER_EDIT, Perm.TRAIL_VIEW, Perm.RISK_CONFIGURE,
+                   Perm.SUPPLIER_FOLLOW_UP, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT}
     ),
     # The system owner approves classifications and accepts residual risk (MSB LIS: the
     # business owns its information and its risks).
@@ -54,6 +65,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AUDITOR: frozenset({Perm.VIEW, Perm.TRAIL_VIEW}),
     # A supplier sees only records that an organisation has shared with its organisation.
     Role.SUPPLIER: frozenset({Perm.VIEW}),
+    # The supplier's own members work in their own organisation: they report to the
+    # organisations it serves, answer their questions, keep the minutes and their documents.
+    Role.SERVICE_MANAGER: frozenset({Perm.VIEW, Perm.SUPPLIER_REPORT, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT,
+                                     Perm.ACTION_EDIT}),
+    Role.SECURITY_LEAD: frozenset({Perm.VIEW, Perm.SUPPLIER_REPORT, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT,
+                                   Perm.ACTION_EDIT, Perm.TRAIL_VIEW}),
     Role.READER: frozenset({Perm.VIEW}),
 }
 

@@ -320,11 +320,15 @@ def cross_organisation_links() -> list[str]:
     """Links from an organisation's record to something that is not its own.
 
     A record may link to its own organisation's records, to members of its organisation and
-    (sharing, supplier register) to supplier organisations that serve it; nothing else.
+    (sharing, supplier register) to supplier organisations that serve it; nothing else. With
+    "reported once, each decides" a supplier's record is addressed to the organisations it
+    serves and their responses point at it, so links between a supplier and its customers
+    (organisations, records, members) are allowed too: org_b is neither.
     """
     problems = []
     owned = [m for m in apps.get_models() if m is not Organisation and _has_field(m, "organisation")]
-    suppliers_of = {o.pk: set(o.suppliers.values_list("pk", flat=True)) for o in Organisation.objects.all()}
+    suppliers_of = {o.pk: set(o.suppliers.values_list("pk", flat=True)) | set(o.customers.values_list("pk", flat=True))
+                    for o in Organisation.objects.all()}
     members_of: dict[int, set[int]] = {}
     for user_id, org_id in apps.get_model("organisations.Membership").objects.values_list("user_id", "organisation_id"):
         members_of.setdefault(org_id, set()).add(user_id)
@@ -366,14 +370,16 @@ def _generic_links(model, field: GenericForeignKey):
 
 
 def _allowed(target_model, target_pk, org_id, suppliers_of, members_of) -> bool:
+    """suppliers_of: the organisations each one is linked to as supplier or customer."""
+    partners = suppliers_of[org_id]
     if target_model is Organisation:
-        return target_pk in suppliers_of[org_id]
+        return target_pk in partners
     if target_model is User:
-        return target_pk in members_of.get(org_id, set())
+        return any(target_pk in members_of.get(o, set()) for o in (org_id, *partners))
     if _has_field(target_model, "organisation"):
         # organisation None: a record of a shared catalogue (CatalogueTenantModel), public to all.
         target_org = target_model._default_manager.filter(pk=target_pk).values_list("organisation_id", flat=True).first()
-        return target_org in (org_id, None)
+        return target_org in (org_id, None) or target_org in partners
     return True
 
 

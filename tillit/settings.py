@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "risk",
     "actions",
     "placement",
+    "kpis",
+    "meetings",
+    "policies",
     "demo",
 ]
 

@@ -17,6 +17,9 @@ urlpatterns = [
     path("risks/", include("risk.urls")),
     path("actions/", include("actions.urls")),
     path("placement/", include("placement.urls")),
+    path("kpis/", include("kpis.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("policies/", include("policies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     # API clients get JSON errors also for paths no endpoint matches (e.g. /api/systems/-1).

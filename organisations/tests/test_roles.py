@@ -10,22 +10,26 @@ from organisations.roles import ROLE_PERMISSIONS, SHARED_ONLY_ROLES, Perm, Role,
 
 # Columns: the roles in this order. "x" grants the permission, "-" does not.
 ROLES = [Role.ADMIN, Role.COORDINATOR, Role.SYSTEM_OWNER, Role.SYSTEM_ADMINISTRATOR, Role.DPO, Role.AUDITOR,
-         Role.SUPPLIER, Role.READER]
+         Role.SUPPLIER, Role.SERVICE_MANAGER, Role.SECURITY_LEAD, Role.READER]
 GRID = {
-    #                        admin  coord  owner  sysadm dpo    audit  suppl  reader
-    Perm.VIEW:              "x      x      x      x      x      x      x      x",
-    Perm.INVENTORY_EDIT:    "x      x      x      x      -      -      -      -",
-    Perm.INVENTORY_IMPORT:  "x      x      -      -      -      -      -      -",
-    Perm.SUPPLIER_EDIT:     "x      x      -      -      -      -      -      -",
-    Perm.TRAIL_VIEW:        "x      x      -      -      x      x      -      -",
-    Perm.ORG_MANAGE:        "x      -      -      -      -      -      -      -",
-    Perm.CLASSIFY:          "x      x      x      x      x      -      -      -",
-    Perm.CLASSIFY_APPROVE:  "x      -      x      -      -      -      -      -",
-    Perm.REQUIREMENT_EDIT:  "x      x      x      x      -      -      -      -",
-    Perm.RISK_EDIT:         "x      x      x      x      -      -      -      -",
-    Perm.RISK_ACCEPT:       "x      -      x      -      -      -      -      -",
-    Perm.RISK_CONFIGURE:    "x      x      -      -      -      -      -      -",
-    Perm.ACTION_EDIT:       "x      x      x      x      x      -      -      -",
+    #                          admin  coord  owner  sysadm dpo    audit  suppl  svcmgr seclead reader
+    Perm.VIEW:                "x      x      x      x      x      x      x      x      x      x",
+    Perm.INVENTORY_EDIT:      "x      x      x      x      -      -      -      -      -      -",
+    Perm.INVENTORY_IMPORT:    "x      x      -      -      -      -      -      -      -      -",
+    Perm.SUPPLIER_EDIT:       "x      x      -      -      -      -      -      -      -      -",
+    Perm.TRAIL_VIEW:          "x      x      -      -      x      x      -      -      x      -",
+    Perm.ORG_MANAGE:          "x      -      -      -      -      -      -      -      -      -",
+    Perm.CLASSIFY:            "x      x      x      x      x      -      -      -      -      -",
+    Perm.CLASSIFY_APPROVE:    "x      -      x      -      -      -      -      -      -      -",
+    Perm.REQUIREMENT_EDIT:    "x      x      x      x      -      -      -      -      -      -",
+    Perm.RISK_EDIT:           "x      x      x      x      -      -      -      -      -      -",
+    Perm.RISK_ACCEPT:         "x      -      x      -      -      -      -      -      -      -",
+    Perm.RISK_CONFIGURE:      "x      x      -      -      -      -      -      -      -      -",
+    Perm.ACTION_EDIT:         "x      x      x      x      x      -      -      x      x      -",
+    Perm.SUPPLIER_REPORT:     "x      -      -      -      -      -      -      x      x      -",
+    Perm.SUPPLIER_FOLLOW_UP:  "x      x      -      -      -      -      -      -      -      -",
+    Perm.MEETING_EDIT:        "x      x      -      -      -      -      -      x      x      -",
+    Perm.DOCUMENT_EDIT:       "x      x      -      -      -      -      -      x      x      -",
 }
 TABLE = [
     (role, perm, mark == "x")

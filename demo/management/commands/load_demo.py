@@ -22,7 +22,8 @@ def _user(email: str, name: str) -> User:
 
 
 def _member(user: User, org: Organisation, role: str) -> None:
-    Membership.objects.get_or_create(user=user, organisation=org, defaults={"role": role})
+    # update_or_create: a demo database from before a role was introduced gets the new role.
+    Membership.objects.update_or_create(user=user, organisation=org, defaults={"role": role})
 
 
 def _municipality(spec: dict, it_company: Organisation, dpo: User) -> Organisation:
@@ -47,6 +48,13 @@ def _municipality(spec: dict, it_company: Organisation, dpo: User) -> Organisati
 # where users maps role slugs to the municipality's demo users.
 MODULE_LOADERS = ["classification.demo.load", "requirements.demo.load", "risk.demo.load", "actions.demo.load",
                   "placement.demo.load"]
+
+
+# Each module adds the shared IT company's demo records once the municipalities exist:
+# `load_supplier(*, supplier, customers, users)`; users maps role slugs to its demo users.
+# A loader leaves alone what it loaded before (running load_demo twice changes nothing).
+SUPPLIER_LOADERS = ["suppliers.demo.load_supplier", "kpis.demo.load_supplier", "meetings.demo.load_supplier",
+                    "policies.demo.load_supplier", "classification.demo.load_supplier"]
 
 
 def _modules(org: Organisation, users: dict) -> None:
@@ -97,10 +105,14 @@ class Command(BaseCommand):
                           "org_number": data.IT_COMPANY["org_number"]},
             )
             _member(_user(f"admin@{it_company.slug}.example", "Administratör, Mellanskogs IT AB"), it_company, "admin")
-            _member(_user(f"leverantor@{it_company.slug}.example", "Driftansvarig, Mellanskogs IT AB"), it_company, "supplier")
+            supplier_users = {"admin": _user(f"admin@{it_company.slug}.example", "Administratör, Mellanskogs IT AB")}
+            for local, role, title in data.SUPPLIER_USERS:
+                supplier_users[role] = _user(f"{local}@{it_company.slug}.example", f"{title}, Mellanskogs IT AB")
+                _member(supplier_users[role], it_company, role)
             dpo = _user("dataskyddsombud@samverkan.example", "Gemensamt dataskyddsombud")
-            for spec in data.MUNICIPALITIES:
-                _municipality(spec, it_company, dpo)
+            customers = [_municipality(spec, it_company, dpo) for spec in data.MUNICIPALITIES]
+            for loader in optional_hooks(SUPPLIER_LOADERS):
+                loader(supplier=it_company, customers=customers, users=supplier_users)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.print_logins()
 
