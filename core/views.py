@@ -1,24 +1,39 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from core.decorators import tenant_required
 from core.middleware import SESSION_ORG_KEY
+from core.workqueue import work_for
+from inventory.models import System
 from inventory.selectors import inventory_overview
+from organisations.models import OrganisationKind
 from risk.selectors import home_heatmap
 from trail.selectors import recent_entries
 
 
 @tenant_required()
 def home(request):
-    """The organisation's start page: the inventory at a glance and the latest changes."""
+    """The member's start page: what is theirs to do now, then the organisation at a glance.
+
+    A supplier organisation's members see their work for the organisations they serve
+    instead of the municipal inventory and risk figures.
+    """
     tenant = request.tenant
-    context = {"overview": inventory_overview(tenant=tenant), "risk_heatmap": home_heatmap(tenant=tenant)}
+    context = {"work": work_for(tenant=tenant, today=timezone.localdate())}
+    if tenant.organisation.kind == OrganisationKind.SUPPLIER:
+        context["customers"] = list(tenant.customers().only("pk", "name"))
+        context["shared_systems"] = tenant.scope(System).filter(archived_at__isnull=True).count()
+        template = "core/home_supplier.html"
+    else:
+        context.update(overview=inventory_overview(tenant=tenant), risk_heatmap=home_heatmap(tenant=tenant))
+        template = "core/home.html"
     if tenant.can("trail.view"):
         context["recent"] = recent_entries(tenant=tenant, limit=8)
-    return render(request, "core/home.html", context)
+    return render(request, template, context)
 
 
 @login_required
