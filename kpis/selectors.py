@@ -1,0 +1,135 @@
+"""Reads of the KPI module: lists, due and missing periods, trends. All through the tenant."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from core.tenancy import Tenant
+from kpis.models import (
+    KpiDefinition,
+    KpiReport,
+    KpiValue,
+    KpiVerdict,
+    last_ended_start,
+    next_period,
+    period_end,
+    period_label,
+)
+from organisations.models import Organisation
+
+
+def definition_list(*, tenant: Tenant):
+    return (tenant.scope(KpiDefinition).select_related("organisation")
+            .prefetch_related(Prefetch("shared_with", queryset=Organisation.objects.only("pk", "name", "slug")))
+            .order_by("service", "name", "pk"))
+
+
+def report_list(*, tenant: Tenant):
+    """Reports the tenant reads, with addressees and the verdicts it may see (4 queries a page)."""
+    return (tenant.scope(KpiReport).select_related("submitted_by", "organisation", "superseded_by")
+            .prefetch_related(
+                Prefetch("shared_with", queryset=Organisation.objects.only("pk", "name", "slug")),
+                Prefetch("verdicts", queryset=tenant.scope(KpiVerdict).select_related("organisation")),
+            ).order_by("-period_start", "-pk"))
+
+
+def addressed_reports(*, tenant: Tenant, awaiting: bool = False):
+    """Reports addressed to the active municipality; `awaiting`: current ones it has no verdict on."""
+    qs = (tenant.addressed_to_me(KpiReport).select_related("organisation", "submitted_by")
+          .prefetch_related(Prefetch("verdicts", queryset=tenant.my_responses(KpiVerdict), to_attr="my_verdicts"))
+          .order_by("-period_start", "-pk"))
+    if awaiting:
+        qs = qs.filter(superseded_by__isnull=True).exclude(
+            pk__in=tenant.my_responses(KpiVerdict).values("report_id"))
+    return qs
+
+
+@dataclass(frozen=True)
+class Expected:
+    definition: KpiDefinition
+    customer: Organisation
+    period_start: datetime.date
+    due: datetime.date
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        return period_label(self.definition.period, self.period_start)
+
+
+def expected_periods(definition: KpiDefinition, today: datetime.date):
+    """The periods from the first reported one to the last one that has ended."""
+    last = last_ended_start(definition.period, today)
+    start = definition.reported_from
+    while start <= last:
+        yield start
+        start = next_period(definition.period, start)
+
+
+def missing(*, definitions, today: datetime.date, customer_ids: set[int] | None = None) -> list[Expected]:
+    """Expected periods with no report for each active definition and customer, in 2 queries.
+
+    `definitions` must have `shared_with` prefetched. A period after its due date is overdue
+    ("not delivered"); one before it is due soon. `customer_ids` limits the customers (a
+    municipality sees only its own).
+    """
+    definitions = [d for d in definitions if d.active]
+    if not definitions:
+        return []
+    delivered = set(
+        KpiValue.objects.filter(definition_id__in=[d.pk for d in definitions])
+        .values_list("definition_id", "report__period_start", "report__shared_with")
+    )
+    found = []
+    for d in definitions:
+        for customer in d.shared_with.all():
+            if customer_ids is not None and customer.pk not in customer_ids:
+                continue
+            for start in expected_periods(d, today):
+                if (d.pk, start, customer.pk) in delivered:
+                    continue
+                due = period_end(d.period, start) + datetime.timedelta(days=d.report_due_days)
+                found.append(Expected(d, customer, start, due, due < today))
+    return sorted(found, key=lambda e: (e.due, e.definition.service, e.definition.name, e.customer.name))
+
+
+@dataclass(frozen=True)
+class Point:
+    period_start: datetime.date
+    label: str
+    value: Decimal
+    met: bool
+    report_id: int
+
+
+def trends(*, tenant: Tenant, definition: KpiDefinition, customer_ids: set[int] | None = None
+           ) -> dict[Organisation, list[Point]]:
+    """Current values per customer and period (a correction replaces the earlier value), in 2 queries."""
+    rows = (tenant.scope(KpiValue).filter(definition=definition)
+            .values_list("report__shared_with", "report__period_start", "value", "report_id")
+            .order_by("report__period_start", "report__submitted_at", "report_id"))
+    latest: dict[tuple[int, datetime.date], tuple] = {}
+    for org_id, start, value, report_id in rows:
+        if org_id is None or (customer_ids is not None and org_id not in customer_ids):
+            continue
+        latest[(org_id, start)] = (value, report_id)  # later reports overwrite earlier ones
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in latest}).only("pk", "name", "slug")}
+    series: dict[Organisation, list[Point]] = defaultdict(list)
+    for (org_id, start), (value, report_id) in sorted(latest.items(), key=lambda kv: (orgs[kv[0][0]].name, kv[0][1])):
+        series[orgs[org_id]].append(Point(start, period_label(definition.period, start), value,
+                                          definition.is_met(value), report_id))
+    return dict(series)
+
+
+def report_values(*, tenant: Tenant, report: KpiReport):
+    return tenant.scope(KpiValue).filter(report=report).select_related("definition").order_by(
+        "definition__service", "definition__name")
+
+
+def supplier_organisations(*, tenant: Tenant):
+    """The supplier organisations that have addressed KPIs to the active municipality."""
+    ids = tenant.addressed_to_me(KpiDefinition).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
