@@ -15,6 +15,7 @@ from classification.questionnaire import QUESTIONS
 from classification.schemes import SCHEMES, Scheme
 from core.api import InputSchema, RecordId, _refuse_nul
 from inventory.models import InformationType, System
+from organisations.roles import Perm
 from suppliers.models import Supplier
 
 router = Router(tags=["classification"])
@@ -135,15 +136,24 @@ class SettingsIn(InputSchema):
 
 class SupplierQuestionOut(Schema):
     id: int
-    classification_id: int
-    information_type: str = Field(alias="classification.information_type.name")
+    organisation: str = Field(alias="organisation.name", description="The organisation that asked")
+    classification_id: int | None
+    information_type: str | None = Field(None, alias="classification.information_type.name")
+    system_id: int | None
+    system: str | None = Field(None, alias="system.name")
+    requirement_id: int | None
+    about: str = Field(alias="subject_label")
     supplier_id: int
     supplier: str = Field(alias="supplier.name")
     question: str
+    asked_by: str | None = Field(None, alias="asked_by.email")
     asked_on: datetime.date
     due_date: datetime.date
     answer: str
     answered_on: datetime.date | None
+    answered_at: datetime.datetime | None
+    answered_by: str | None = Field(None, alias="answered_by.email", description="The supplier's member who answered in Tillit")
+    recorded_by: str | None = Field(None, alias="recorded_by.email", description="Who recorded an answer received outside Tillit")
     overdue: bool = False
 
     @staticmethod
@@ -160,6 +170,14 @@ class SupplierQuestionPage(Schema):
 
 class QuestionFilters(InputSchema):
     view: str = Field("open", pattern="^(open|overdue|answered|all)$")
+    supplier_id: int | None = Field(None, ge=1)
+    subject: str = Field("", pattern="^(|classification|system|requirement)$")
+    page: int = Field(1, ge=1)
+
+
+class ToUsFilters(InputSchema):
+    view: str = Field("open", pattern="^(open|overdue|answered|all)$")
+    organisation_id: int | None = Field(None, ge=1, description="Only the questions of one organisation served")
     page: int = Field(1, ge=1)
 
 
@@ -167,6 +185,12 @@ class SupplierQuestionIn(InputSchema):
     supplier_id: RecordId
     question: str = Field(..., min_length=1)
     due_date: datetime.date
+
+
+class QuestionIn(SupplierQuestionIn):
+    classification_id: RecordId | None = None
+    system_id: RecordId | None = None
+    requirement_id: RecordId | None = None
 
 
 class AnswerIn(InputSchema):
@@ -226,18 +250,89 @@ def put_settings(request, payload: SettingsIn):
                                                  review_months=payload.review_months)
 
 
-@router.get("/questions", response=SupplierQuestionPage, summary="Questions to suppliers (50 a page)")
-def list_questions(request, filters: Query[QuestionFilters]):
-    paginator = Paginator(selectors.supplier_questions(tenant=request.tenant, view=filters.view), 50)
-    page = paginator.get_page(filters.page)
+def _page(qs, number: int) -> dict:
+    paginator = Paginator(qs, 50)
+    page = paginator.get_page(number)
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}
 
 
-@router.post("/questions/{int:question_id}/answer", response=SupplierQuestionOut, summary="Record a supplier's answer")
+def _question_out(request, pk: int) -> SupplierQuestion:
+    return selectors.supplier_questions(tenant=request.tenant, view="all").get(pk=pk)
+
+
+@router.get("/questions", response=SupplierQuestionPage, summary="Your organisation's questions to suppliers (50 a page)")
+def list_questions(request, filters: Query[QuestionFilters]):
+    flt = selectors.QuestionFilters(view=filters.view, supplier_id=filters.supplier_id, subject=filters.subject)
+    return _page(selectors.supplier_questions(tenant=request.tenant, filters=flt), filters.page)
+
+
+def _in_scope(request, model, pk, field: str):
+    if pk is None:
+        return None
+    found = request.tenant.scope(model).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({field: _("No such record in your organisation.")})
+    return found
+
+
+@router.post("/questions", response={201: SupplierQuestionOut},
+             summary="Ask a supplier a question about a classification, a system or a requirement")
+def create_any_question(request, payload: QuestionIn):
+    from requirements.models import Requirement
+
+    tenant = request.tenant
+    tenant.new(SupplierQuestion)  # 403 before any lookup when the role may not ask
+    classification = None
+    if payload.classification_id is not None:
+        classification = tenant.editable(Classification).filter(pk=payload.classification_id).first()
+        if classification is None:
+            raise ValidationError({"classification_id": _("No such record in your organisation.")})
+    question = services.supplier_question_create(
+        tenant=tenant, classification=classification,
+        system=_in_scope(request, System, payload.system_id, "system_id"),
+        requirement=_in_scope(request, Requirement, payload.requirement_id, "requirement_id"),
+        supplier=_in_scope(request, Supplier, payload.supplier_id, "supplier_id"),
+        question=payload.question, due_date=payload.due_date)
+    return Status(201, _question_out(request, question.pk))
+
+
+@router.get("/questions/{int:question_id}", response=SupplierQuestionOut, summary="One of your questions to suppliers")
+def get_question(request, question_id: int):
+    return selectors.question_detail(tenant=request.tenant, pk=question_id)
+
+
+@router.post("/questions/{int:question_id}/answer", response=SupplierQuestionOut,
+             summary="Record an answer received outside Tillit (not for a supplier that is in Tillit: 403)")
 def answer_question(request, question_id: int, payload: AnswerIn):
     question = request.tenant.get(SupplierQuestion, question_id, write=True)
     services.supplier_question_answer(tenant=request.tenant, question=question, answer=payload.answer)
-    return selectors.supplier_questions(tenant=request.tenant, view="all").get(pk=question_id)
+    return _question_out(request, question_id)
+
+
+@router.get("/questions-to-us", response=SupplierQuestionPage,
+            summary="For a supplier: the questions the organisations it serves have asked it (50 a page)")
+def list_questions_to_us(request, filters: Query[ToUsFilters]):
+    request.tenant.require(Perm.SUPPLIER_REPORT)
+    flt = selectors.QuestionFilters(view=filters.view, organisation_id=filters.organisation_id)
+    return _page(selectors.questions_to_us(tenant=request.tenant, filters=flt), filters.page)
+
+
+def _reply(request, question_id: int, payload: AnswerIn) -> SupplierQuestion:
+    services.supplier_question_reply(tenant=request.tenant, question_id=question_id, answer=payload.answer)
+    return selectors.questions_to_us(tenant=request.tenant, filters=selectors.QuestionFilters(view="all")).get(
+        pk=question_id)
+
+
+@router.post("/questions-to-us/{int:question_id}/answer", response=SupplierQuestionOut,
+             summary="For a supplier: answer a question addressed to your organisation")
+def reply_question(request, question_id: int, payload: AnswerIn):
+    return _reply(request, question_id, payload)
+
+
+@router.put("/questions-to-us/{int:question_id}/answer", response=SupplierQuestionOut,
+            summary="For a supplier: replace your answer (the history keeps the earlier one)")
+def replace_reply(request, question_id: int, payload: AnswerIn):
+    return _reply(request, question_id, payload)
 
 
 @router.get("/systems/{int:system_id}/protection-need", response=ProtectionNeedOut,
@@ -316,5 +411,5 @@ def create_question(request, classification_id: int, payload: SupplierQuestionIn
         raise ValidationError({"supplier_id": _("No such record in your organisation.")})
     question = services.supplier_question_create(tenant=tenant, classification=classification, supplier=supplier,
                                                  question=payload.question, due_date=payload.due_date)
-    return Status(201, selectors.supplier_questions(tenant=tenant, view="all").get(pk=question.pk))
+    return Status(201, _question_out(request, question.pk))
 

@@ -1,10 +1,13 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from classification.models import ClassificationSettings, SupplierQuestion
 from classification.questionnaire import CHOICE, MULTI, QUESTIONS, YES_NO
 from classification.schemes import ASPECT_LABELS, SCHEMES
-from classification.selectors import QUESTION_VIEWS, STATUS_FILTERS
+from classification.selectors import QUESTION_SUBJECTS, QUESTION_VIEWS, STATUS_FILTERS
 
 NOT_ANSWERED = ("", _("Not answered yet"))
 
@@ -109,19 +112,49 @@ class SettingsForm(forms.ModelForm):
         help_texts = {"review_months": _("Approved classifications are due for review this many months later.")}
 
 
+def default_due_date():
+    """An answer is due four weeks after the question, unless the asker says otherwise."""
+    return timezone.localdate() + datetime.timedelta(weeks=4)
+
+
 class SupplierQuestionForm(forms.ModelForm):
+    """A question from a classification's page: its subject is that classification."""
+
     class Meta:
         model = SupplierQuestion
         fields = ["supplier", "question", "due_date"]
         widgets = {"question": forms.Textarea(attrs={"rows": 3}), "due_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, suppliers, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("due_date", default_due_date())
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = suppliers
 
 
+class AskForm(forms.ModelForm):
+    """A question from the list page or a system's page: supplier, subject, question, answer due."""
+
+    class Meta:
+        model = SupplierQuestion
+        fields = ["supplier", "classification", "system", "requirement", "question", "due_date"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 4}), "due_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"classification": _("A question about a classification blocks it until it is answered.")}
+
+    def __init__(self, *args, suppliers, classifications, systems, requirements, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("due_date", default_due_date())
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers
+        self.fields["classification"].queryset = classifications
+        self.fields["system"].queryset = systems
+        self.fields["requirement"].queryset = requirements
+
+
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("The supplier's answer"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class QuestionFilterForm(forms.Form):
@@ -129,3 +162,24 @@ class QuestionFilterForm(forms.Form):
         label=_("Show"), required=False,
         choices=list(zip(QUESTION_VIEWS, [_("Open"), _("Overdue"), _("Answered"), _("All")])),
     )
+    supplier = forms.ModelChoiceField(label=_("Supplier"), required=False, queryset=None, empty_label=_("All"))
+    subject = forms.ChoiceField(
+        label=_("About"), required=False,
+        choices=list(zip(QUESTION_SUBJECTS, [_("Anything"), _("A classification"), _("A system"), _("A requirement")])),
+    )
+
+    def __init__(self, *args, suppliers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = suppliers
+
+
+class ToUsFilterForm(forms.Form):
+    view = forms.ChoiceField(
+        label=_("Show"), required=False,
+        choices=list(zip(QUESTION_VIEWS, [_("Open"), _("Overdue"), _("Answered"), _("All")])),
+    )
+    organisation = forms.ModelChoiceField(label=_("Asked by"), required=False, queryset=None, empty_label=_("All"))
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

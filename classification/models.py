@@ -109,34 +109,67 @@ class Classification(TenantModel):
 
 
 class SupplierQuestion(TenantModel):
-    """A question to a supplier that the classification waits for (e.g. how long logs are kept).
+    """A municipality's question to one of its suppliers, e.g. how long logs are kept.
 
-    Open until answered; overdue when its due date has passed. Open questions block the
-    classification from being submitted or approved.
+    Its subject is a classification (which it then blocks while open), a system or a
+    requirement; at least one. Addressed to the supplier's organisation when the supplier is in
+    Tillit (`addressee_lookup`): its service managers and security leads read and answer it
+    there. Otherwise the municipality records the answer it got by e-mail (`recorded_by`).
+    Open until answered; overdue when its due date has passed.
     """
 
     edit_perm = Perm.CLASSIFY
+    addressee_lookup = "supplier__tillit_organisation"
     classification = models.ForeignKey(Classification, on_delete=models.CASCADE, related_name="supplier_questions",
-                                       verbose_name=_("classification"))
+                                       null=True, blank=True, verbose_name=_("classification"))
+    system = models.ForeignKey("inventory.System", on_delete=models.CASCADE, related_name="supplier_questions",
+                               null=True, blank=True, verbose_name=_("system"))
+    requirement = models.ForeignKey("requirements.Requirement", on_delete=models.CASCADE,
+                                    related_name="supplier_questions", null=True, blank=True,
+                                    verbose_name=_("requirement"))
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="classification_questions",
                                  verbose_name=_("supplier"))
     question = models.TextField(_("question"))
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("asked by"))
     asked_on = models.DateField(_("asked on"))
     due_date = models.DateField(_("answer due"))
     answer = models.TextField(_("answer"), blank=True)
+    # The answer's date (kept with answered_at: a question is open while it is empty).
     answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answered by"))
+    # A member of the municipality who recorded an answer received outside Tillit.
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("answer recorded by"))
 
     class Meta:
         ordering = ["due_date", "pk"]
         verbose_name = _("question to a supplier")
         verbose_name_plural = _("questions to suppliers")
-        indexes = [models.Index(fields=["organisation", "answered_on", "due_date"], name="supplier_question_open_idx")]
+        indexes = [
+            models.Index(fields=["organisation", "answered_on", "due_date"], name="supplier_question_open_idx"),
+            models.Index(fields=["supplier", "answered_on", "due_date"], name="supplier_question_to_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.question[:80]
 
     def get_absolute_url(self) -> str:
-        return reverse("classification:detail", args=[self.classification_id])
+        return reverse("classification:question_detail", args=[self.pk])
+
+    @property
+    def subject_label(self) -> str:
+        """What the question is about, as a reader names it (uses the preloaded relations)."""
+        parts = []
+        if self.classification_id:
+            parts.append(self.classification.information_type.name)
+        if self.system_id:
+            parts.append(self.system.name)
+        if self.requirement_id:
+            parts.append(str(self.requirement))
+        return "; ".join(parts)
 
     @property
     def is_open(self) -> bool:

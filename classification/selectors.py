@@ -13,6 +13,7 @@ from classification.models import Classification, ClassificationSettings, Classi
 from classification.schemes import ASPECT_FIELDS
 from core.tenancy import Tenant
 from inventory.models import InformationType
+from organisations.roles import Perm
 
 NEED_ANNOTATIONS = {f"need_{aspect.lower()}": field for aspect, field in ASPECT_FIELDS.items()}
 
@@ -156,16 +157,71 @@ def classification_for(*, tenant: Tenant, information_type):
             .filter(information_type=information_type).first())
 
 
-def supplier_questions(*, tenant: Tenant, view: str = "open", classification=None) -> QuerySet:
-    """Questions to suppliers: open, overdue, answered or all; optionally of one classification."""
-    qs = tenant.scope(SupplierQuestion).select_related("supplier", "classification__information_type")
-    if classification is not None:
-        qs = qs.filter(classification=classification)
+QUESTION_SUBJECTS = ("", "classification", "system", "requirement")
+
+
+@dataclass(frozen=True)
+class QuestionFilters:
+    view: str = "open"  # one of QUESTION_VIEWS
+    supplier_id: int | None = None
+    subject: str = ""  # one of QUESTION_SUBJECTS
+    organisation_id: int | None = None  # questions to us: one municipality
+
+
+def _questions(qs: QuerySet, view: str) -> QuerySet:
+    qs = qs.select_related("supplier", "organisation", "classification__information_type", "system", "requirement",
+                           "asked_by", "answered_by", "recorded_by")
     if view == "open":
         qs = qs.filter(answered_on__isnull=True)
     elif view == "overdue":
         qs = qs.filter(answered_on__isnull=True, due_date__lt=today())
     elif view == "answered":
         qs = qs.filter(answered_on__isnull=False)
-    # Open ones first, soonest due first; NULL placement is explicit as SQLite and PostgreSQL differ.
+    # Open ones first, soonest due (so the overdue) first; NULL placement is explicit as SQLite
+    # and PostgreSQL differ.
     return qs.order_by(F("answered_on").asc(nulls_first=True), F("due_date").asc(nulls_last=True), "pk")
+
+
+def own_questions(*, tenant: Tenant) -> QuerySet:
+    """The organisation's own questions to its suppliers (its scope less those addressed to it)."""
+    return tenant.scope(SupplierQuestion).filter(organisation_id=tenant.membership.organisation_id)
+
+
+def supplier_questions(*, tenant: Tenant, view: str = "open", classification=None,
+                       filters: QuestionFilters | None = None) -> QuerySet:
+    """The organisation's questions to suppliers: open, overdue, answered or all; optionally of one
+    classification, one supplier or one kind of subject."""
+    qs = own_questions(tenant=tenant)
+    if classification is not None:
+        qs = qs.filter(classification=classification)
+    if filters is not None:
+        view = filters.view
+        if filters.supplier_id:
+            qs = qs.filter(supplier_id=filters.supplier_id)
+        if filters.subject in QUESTION_SUBJECTS[1:]:
+            qs = qs.filter(**{f"{filters.subject}__isnull": False})
+    return _questions(qs, view)
+
+
+def questions_to_us(*, tenant: Tenant, filters: QuestionFilters | None = None) -> QuerySet:
+    """Questions the organisations a supplier serves have addressed to it, for its members who
+    report (SUPPLIER_REPORT); nothing for anyone else."""
+    if not tenant.can(Perm.SUPPLIER_REPORT):
+        return SupplierQuestion.objects.none()
+    filters = filters or QuestionFilters()
+    qs = tenant.scope(SupplierQuestion).filter(supplier__tillit_organisation_id=tenant.membership.organisation_id)
+    if filters.organisation_id:
+        qs = qs.filter(organisation_id=filters.organisation_id)
+    return _questions(qs, filters.view)
+
+
+def question_detail(*, tenant: Tenant, pk) -> SupplierQuestion:
+    """One of the organisation's questions (Http404 otherwise), with what its page shows."""
+    return tenant.get(SupplierQuestion, pk, queryset=_questions(own_questions(tenant=tenant), "all"))
+
+
+def questioned_customers(*, tenant: Tenant) -> QuerySet:
+    """The organisations that have asked the supplier something (for the filter)."""
+    from organisations.models import Organisation
+
+    return Organisation.objects.filter(pk__in=questions_to_us(tenant=tenant).values("organisation_id")).order_by("name")

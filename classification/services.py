@@ -269,13 +269,18 @@ def classification_settings_save(*, tenant: Tenant, scheme: str, review_months: 
     return current
 
 
-def supplier_question_create(*, tenant: Tenant, classification: Classification, supplier: Supplier,
-                             question: str, due_date: datetime.date | None) -> SupplierQuestion:
-    """Record a question to one of the organisation's suppliers that the classification waits for.
+def supplier_question_create(*, tenant: Tenant, supplier: Supplier, question: str, due_date: datetime.date | None,
+                             classification: Classification | None = None, system=None,
+                             requirement=None) -> SupplierQuestion:
+    """Ask one of the organisation's suppliers a question about a classification, a system or a
+    requirement (at least one of them).
 
-    A due date is required: the question blocks the classification, so someone must know when
-    to chase the supplier (PRODUCT.md C2).
+    A due date is required: someone must know when to chase the supplier (PRODUCT.md C2). A
+    question about a classification blocks it until answered. Who asked is stored.
     """
+    from inventory.models import System
+    from requirements.models import Requirement
+
     if not tenant.can_edit(SupplierQuestion):
         raise PermissionDenied
     errors = {}
@@ -288,30 +293,73 @@ def supplier_question_create(*, tenant: Tenant, classification: Classification, 
         errors["due_date"] = _("Give the date by which the supplier should answer.")
     elif due_date < asked_on:
         errors["due_date"] = _("The answer cannot be due before the question is asked.")
+    if classification is None and system is None and requirement is None:
+        errors["subject"] = _("Say what the question is about: a classification, a system or a requirement.")
+    if system is not None and not tenant.owns(system):
+        errors["system"] = _("Choose one of your organisation's own systems.")
+    if requirement is not None and not tenant.scope(Requirement).filter(pk=requirement.pk).exists():
+        errors["requirement"] = _("Choose a requirement of the catalogue or one of your organisation's own.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = _locked(tenant, classification)
-        if current.status == ClassificationStatus.APPROVED:
-            raise ValidationError(_("Reopen the classification before asking suppliers more questions."))
-        item = tenant.new(SupplierQuestion, classification=current, supplier=supplier, question=question.strip(),
-                          asked_on=asked_on, due_date=due_date)
+        current = None
+        if classification is not None:
+            current = _locked(tenant, classification)
+            if current.status == ClassificationStatus.APPROVED:
+                raise ValidationError(_("Reopen the classification before asking suppliers more questions."))
+        if system is not None:
+            system = tenant.scope(System).get(pk=system.pk)
+        item = tenant.new(SupplierQuestion, classification=current, system=system, requirement=requirement,
+                          supplier=supplier, question=question.strip(), asked_by=tenant.user, asked_on=asked_on,
+                          due_date=due_date)
         item.full_clean()
         item.save()
     return item
 
 
+def _set_answer(current: SupplierQuestion, answer: str) -> None:
+    now = timezone.now()
+    current.answer = answer.strip()
+    current.answered_at = now
+    current.answered_on = timezone.localdate(now)
+
+
 def supplier_question_answer(*, tenant: Tenant, question: SupplierQuestion, answer: str) -> SupplierQuestion:
-    """Record the supplier's answer; the question is then no longer open."""
+    """The municipality records an answer it received outside Tillit (by e-mail, on the phone).
+
+    Refused once the supplier is in Tillit: then its own members answer (supplier_question_reply).
+    """
     if not tenant.can_edit(SupplierQuestion):
         raise PermissionDenied
     if not (answer or "").strip():
         raise ValidationError({"answer": _("Write the supplier's answer.")})
     with transaction.atomic():
-        current = tenant.editable(SupplierQuestion).select_for_update().get(pk=question.pk)
-        current.answer = answer.strip()
-        if current.answered_on is None:
-            current.answered_on = today()
+        current = (tenant.editable(SupplierQuestion).select_for_update().select_related("supplier")
+                   .get(pk=question.pk))
+        if current.supplier.tillit_organisation_id is not None:
+            raise PermissionDenied(_("The supplier is in Tillit and answers its questions there itself."))
+        _set_answer(current, answer)
+        current.recorded_by = tenant.user
+        current.answered_by = None
+        current.full_clean()
+        current.save()
+    return current
+
+
+def supplier_question_reply(*, tenant: Tenant, question_id, answer: str) -> SupplierQuestion:
+    """A member of the supplier's organisation answers a question addressed to it.
+
+    Http404 unless the question is addressed to the member's organisation, PermissionDenied
+    without SUPPLIER_REPORT. Answering again replaces the answer; the history keeps the earlier one.
+    """
+    question = tenant.get_addressed(SupplierQuestion, question_id, perm=Perm.SUPPLIER_REPORT)
+    if not (answer or "").strip():
+        raise ValidationError({"answer": _("Write your answer.")})
+    with transaction.atomic():
+        current = SupplierQuestion.objects.select_for_update().get(pk=question.pk)
+        _set_answer(current, answer)
+        current.answered_by = tenant.user
+        current.recorded_by = None
         current.full_clean()
         current.save()
     return current

@@ -9,11 +9,14 @@ from actions.services import actions_for_source
 from classification import rules, selectors, services
 from classification.forms import (
     AnswerForm,
+    AskForm,
     ClassificationFilterForm,
     QuestionFilterForm,
     QuestionnaireForm,
+    ReplyForm,
     SettingsForm,
     SupplierQuestionForm,
+    ToUsFilterForm,
 )
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
 from classification.questionnaire import QUESTIONS
@@ -221,6 +224,7 @@ def question_create(request, pk):
 @tenant_required(Perm.CLASSIFY)
 @require_POST
 def question_answer(request, pk):
+    """The municipality records an answer received outside Tillit (refused when the supplier is in Tillit)."""
     tenant = request.tenant
     question = tenant.get(SupplierQuestion, pk, write=True)
     form = AnswerForm(request.POST)
@@ -232,19 +236,95 @@ def question_answer(request, pk):
     # Answered from the list of all questions, the user stays on that list.
     if request.POST.get("next") == "list":
         return redirect("classification:questions")
+    if request.POST.get("next") == "classification" and question.classification_id:
+        return redirect("classification:detail", question.classification_id)
     return redirect(question.get_absolute_url())
 
 
 @tenant_required()
 def question_list(request):
-    """Questions to suppliers across all classifications: open, overdue, answered."""
+    """The organisation's questions to suppliers: open, overdue, answered; by supplier and subject."""
     tenant = request.tenant
-    form = QuestionFilterForm(request.GET or None)
-    view = (form.cleaned_data.get("view") if form.is_valid() else "") or "open"
-    page = Paginator(selectors.supplier_questions(tenant=tenant, view=view), 50).get_page(request.GET.get("page"))
+    suppliers = tenant.scope(Supplier).order_by("name")
+    form = QuestionFilterForm(request.GET or None, suppliers=suppliers)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.QuestionFilters(view=data.get("view") or "open", subject=data.get("subject") or "",
+                                        supplier_id=data["supplier"].pk if data.get("supplier") else None)
+    page = Paginator(selectors.supplier_questions(tenant=tenant, filters=filters), 50).get_page(request.GET.get("page"))
     context = {"form": form, "page": page, "query": _query_without_page(request), "today": selectors.today(),
                "can_classify": tenant.can_edit(SupplierQuestion), "answer_form": AnswerForm()}
     return render(request, "classification/questions.html", context)
+
+
+def _ask_form(request, tenant):
+    from inventory.models import System
+    from requirements.models import Requirement
+
+    initial = {}
+    for name in ("classification", "system", "requirement"):
+        if request.GET.get(name, "").isdigit():
+            initial[name] = int(request.GET[name])
+    return AskForm(
+        request.POST or None, initial=initial, suppliers=tenant.scope(Supplier).order_by("name"),
+        classifications=tenant.editable(Classification).exclude(status=ClassificationStatus.APPROVED)
+        .select_related("information_type").order_by("information_type__name"),
+        systems=tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id).order_by("name"),
+        requirements=tenant.scope(Requirement).order_by("code"),
+    )
+
+
+@tenant_required(Perm.CLASSIFY)
+def question_new(request):
+    """Ask a supplier a question about a classification, a system or a requirement."""
+    tenant = request.tenant
+    if not tenant.can_edit(SupplierQuestion):
+        raise PermissionDenied
+    form = _ask_form(request, tenant)
+    saved = save_form(request, form, lambda data: services.supplier_question_create(tenant=tenant, **data),
+                      success=_("The question to the supplier was recorded."))
+    if saved:
+        return redirect(saved.result)
+    return render(request, "classification/question_new.html", {"form": form})
+
+
+@tenant_required()
+def question_detail(request, pk):
+    """One question: its subject, the answer and who gave or recorded it, the history."""
+    tenant = request.tenant
+    question = selectors.question_detail(tenant=tenant, pk=pk)
+    in_tillit = question.supplier.tillit_organisation_id is not None
+    context = {"q": question, "today": selectors.today(), "in_tillit": in_tillit,
+               "answer_form": AnswerForm() if tenant.can_edit(SupplierQuestion) and not in_tillit else None,
+               "history": record_history(obj=question)[:50]}
+    return render(request, "classification/question_detail.html", context)
+
+
+@tenant_required(Perm.SUPPLIER_REPORT)
+def to_us_list(request):
+    """For a supplier's members: every question the organisations it serves have addressed to it."""
+    tenant = request.tenant
+    form = ToUsFilterForm(request.GET or None, organisations=selectors.questioned_customers(tenant=tenant))
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.QuestionFilters(view=data.get("view") or "open",
+                                        organisation_id=data["organisation"].pk if data.get("organisation") else None)
+    page = Paginator(selectors.questions_to_us(tenant=tenant, filters=filters), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "query": _query_without_page(request), "today": selectors.today()}
+    return render(request, "classification/to_us.html", context)
+
+
+@tenant_required(Perm.SUPPLIER_REPORT)
+def to_us_answer(request, pk):
+    """A supplier's member reads one question addressed to the organisation and answers it."""
+    tenant = request.tenant
+    question = tenant.get_addressed(SupplierQuestion, pk, perm=Perm.SUPPLIER_REPORT)
+    question = selectors.questions_to_us(tenant=tenant, filters=selectors.QuestionFilters(view="all")).get(pk=question.pk)
+    form = ReplyForm(request.POST or None, initial={"answer": question.answer})
+    saved = save_form(request, form, lambda data: services.supplier_question_reply(
+        tenant=tenant, question_id=question.pk, answer=data["answer"]), success=_("Your answer was saved."))
+    if saved:
+        return redirect("classification:to_us")
+    context = {"q": question, "form": form, "today": selectors.today(), "history": record_history(obj=question)[:50]}
+    return render(request, "classification/to_us_answer.html", context)
 
 
 @tenant_required()
