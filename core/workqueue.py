@@ -16,7 +16,9 @@ WORK_ITEMS_SHOWN = 5
 
 SOURCES = [
     "actions.workqueue.items",
+    "risk.workqueue.items",
     "classification.workqueue.items",
+    "inventory.workqueue.items",
     "suppliers.workqueue.items",
     "kpis.workqueue.items",
     "meetings.workqueue.items",

@@ -94,6 +94,7 @@ class SystemFilterForm(forms.Form):
         label=_("Personal data"), required=False, choices=[("", _("All")), ("yes", _("Yes")), ("no", _("No"))]
     )
     archived = forms.BooleanField(label=_("Show archived"), required=False)
+    without_owner = forms.BooleanField(label=_("Only systems without a system owner"), required=False)
     sort = forms.ChoiceField(
         label=_("Sort by"), required=False,
         choices=[("name", _("Name")), ("-name", _("Name, descending")), ("criticality", _("Criticality")),

@@ -25,6 +25,7 @@ class SystemFilters:
     criticality: str = ""
     personal_data: str = ""  # "", "yes", "no"
     archived: bool = False
+    without_owner: bool = False
     sort: str = "name"
 
 
@@ -43,6 +44,8 @@ def system_list(*, tenant: Tenant, filters: SystemFilters) -> QuerySet:
         qs = qs.filter(criticality=filters.criticality)
     if filters.personal_data in ("yes", "no"):
         qs = qs.filter(personal_data=filters.personal_data == "yes")
+    if filters.without_owner:
+        qs = qs.filter(owner__isnull=True)
     # The protection need of the rows shown is added by the page (attach_protection_need).
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 

@@ -60,6 +60,7 @@ def test_the_start_page_query_count_does_not_grow_with_the_actions(org_a, member
     owner = member(org_a, "coordinator")
     client = login(owner)
     _action(org_a, owner, "En", 1)
+    client.get(reverse("core:home"))  # warm the per-process caches (content types, the matrix …)
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("core:home"))
     for i in range(30):
@@ -90,3 +91,52 @@ def test_the_supplier_start_page_names_the_customers(supplier_org, org_a, member
     body = login(member(supplier_org, "service_manager")).get(reverse("core:home")).content.decode()
     assert org_a.name in body
     assert reverse("risk:overview") not in body
+
+
+def _work_titles(client) -> str:
+    page = client.get(reverse("core:home")).content.decode()
+    start = page.index('class="work-queue"')
+    end = page.index("</section>\n\n<h2>", start) if "</section>\n\n<h2>" in page else len(page)
+    return page[start:end]
+
+
+def test_a_system_owner_is_told_which_of_their_risks_await_acceptance(org_a, member, login):
+    from risk.models import Risk, RiskStatus
+
+    owner, other = member(org_a, "system_owner"), member(org_a, "system_owner", email="annan@kommun-a.example")
+    Risk.objects.create(organisation=org_a, title="Avbrott i trygghetslarmen", owner=owner, status=RiskStatus.TREATED)
+    Risk.objects.create(organisation=org_a, title="Redan accepterad", owner=owner, status=RiskStatus.TREATED,
+                        accepted_at=timezone.now(), accepted_by=owner)
+    Risk.objects.create(organisation=org_a, title="Någon annans risk", owner=other, status=RiskStatus.TREATED)
+
+    body = _work_titles(login(owner))
+
+    assert "Avbrott i trygghetslarmen" in body
+    assert "Redan accepterad" not in body and "Någon annans risk" not in body
+
+
+def test_a_coordinator_is_told_of_systems_without_owner_and_unclassified_information(org_a, member, login):
+    from tests.factories import InformationTypeFactory, SystemFactory
+
+    coordinator = member(org_a, "coordinator")
+    SystemFactory(organisation=org_a, name="Ägarlöst system", owner=None)
+    SystemFactory(organisation=org_a, name="Ägt system", owner=coordinator)
+    InformationTypeFactory(organisation=org_a, name="Oklassade uppgifter")
+
+    body = _work_titles(login(coordinator))
+
+    assert "Ägarlöst system" in body and "Ägt system" not in body
+    assert "Oklassade uppgifter" in body
+    assert "?without_owner=on" in body
+
+
+def test_the_system_list_filters_systems_without_an_owner(org_a, member, login):
+    from tests.factories import SystemFactory
+
+    coordinator = member(org_a, "coordinator")
+    SystemFactory(organisation=org_a, name="Ägarlöst system", owner=None)
+    SystemFactory(organisation=org_a, name="Ägt system", owner=coordinator)
+
+    body = login(coordinator).get(reverse("inventory:system_list") + "?without_owner=on").content.decode()
+
+    assert "Ägarlöst system" in body and "Ägt system" not in body
