@@ -1,7 +1,10 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -50,7 +53,24 @@ def switch_organisation(request):
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
-    return redirect(target)
+    return redirect(_page_in_any_organisation(target))
+
+
+def _page_in_any_organisation(path: str) -> str:
+    """Where to land after switching: the same page if it names no record, else the list it
+    belongs to (a record of the old organisation is a 404 in the new one), else the start page."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return "/"
+    if not match.args and not match.kwargs:
+        return path
+    section = "/" + urlsplit(path).path.strip("/").split("/")[0] + "/"
+    try:
+        listing = resolve(section)
+    except Resolver404:
+        return "/"
+    return section if not listing.args and not listing.kwargs else "/"
 
 
 def health(request):
