@@ -186,7 +186,7 @@ def create_document(request, payload: DocumentIn):
 
 @router.patch("/documents/{int:pk}", response=DocumentDetailOut, summary="Change a governing document")
 def change_document(request, pk: RecordId, payload: DocumentChangeIn):
-    doc = request.tenant.get(GoverningDocument, pk, write=True)
+    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
     services.document_save(tenant=request.tenant, document=doc, data=_data(request, payload, partial=True))
     return _detail(request, pk)
 
@@ -194,7 +194,7 @@ def change_document(request, pk: RecordId, payload: DocumentChangeIn):
 @router.post("/documents/{int:pk}/review", response={201: DocumentDetailOut},
              summary="Mark a governing document as reviewed (moves its next review)")
 def review_document(request, pk: RecordId, payload: ReviewIn):
-    doc = request.tenant.get(GoverningDocument, pk, write=True)
+    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
     services.document_review(tenant=request.tenant, document=doc, outcome=payload.outcome, comment=payload.comment,
                              reviewed_on=payload.reviewed_on, next_review=payload.next_review)
     return Status(201, _detail(request, pk))
@@ -203,7 +203,7 @@ def review_document(request, pk: RecordId, payload: ReviewIn):
 @router.post("/documents/{int:pk}/file", response=DocumentDetailOut,
              summary="Upload the document's file (PDF, Word, Excel, PNG, JPEG or text, at most 10 MB)")
 def upload_file(request, pk: RecordId, file: File[UploadedFile]):
-    doc = request.tenant.get(GoverningDocument, pk, write=True)
+    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
     services.document_save(tenant=request.tenant, document=doc, data={}, file=file)
     return _detail(request, pk)
 

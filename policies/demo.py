@@ -87,7 +87,7 @@ def _municipality(org, today) -> None:
                                       next_review=rules.add_months(reviewed, 24))
         policy.last_reviewed_on = reviewed
         policy.next_review = rules.add_months(reviewed, 24)
-        policy.save()
+    policy.save()
 
 
 def load_supplier(*, supplier, customers, users) -> None:

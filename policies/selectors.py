@@ -3,7 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from core.tenancy import Tenant
 from organisations.models import Organisation
@@ -51,6 +53,19 @@ def document_detail(*, tenant: Tenant, pk) -> GoverningDocument:
         Prefetch("reviews", queryset=DocumentReview.objects.select_related("reviewed_by")),
     )
     return tenant.get(GoverningDocument, pk, queryset=queryset)
+
+
+def document_to_change(*, tenant: Tenant, pk, queryset: QuerySet | None = None) -> GoverningDocument:
+    """One of the organisation's own documents, to change or review.
+
+    Http404 when the member cannot read it; PermissionDenied (with the reason) for a document
+    another organisation shared with us: we read it, but only its organisation changes it.
+    """
+    document = tenant.get(GoverningDocument, pk)
+    if not tenant.owns(document):
+        raise PermissionDenied(_("This document belongs to %(name)s; only they can change it.")
+                               % {"name": document.organisation.name})
+    return tenant.get(GoverningDocument, pk, write=True, queryset=queryset)
 
 
 def replaced_by(*, tenant: Tenant, document: GoverningDocument) -> list[GoverningDocument]:

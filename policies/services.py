@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from core.tenancy import Tenant
 from organisations.models import Organisation
-from policies import rules
+from policies import rules, selectors
 from policies.models import DEFAULT_INTERVAL, DocumentReview, DocumentStatus, GoverningDocument, Outcome
 from requirements.validators import validate_evidence_file
 
@@ -67,12 +67,12 @@ def document_save(*, tenant: Tenant, document: GoverningDocument | None, data: d
     """
     with transaction.atomic():
         obj = document or tenant.new(GoverningDocument)
-        if document is not None and not tenant.editable(GoverningDocument).filter(pk=document.pk).exists():
-            raise PermissionDenied
+        if document is not None:
+            selectors.document_to_change(tenant=tenant, pk=document.pk)
         for name in FIELDS:
             if name in data:
                 setattr(obj, name, data[name])
-        if not obj.review_interval_months:
+        if not data.get("review_interval_months") and (document is None or "review_interval_months" in data):
             obj.review_interval_months = DEFAULT_INTERVAL.get(obj.kind, 12)
         if "next_review" in data and not data["next_review"] or document is None and not obj.next_review:
             obj.next_review = rules.next_review(adopted_on=obj.adopted_on, last_reviewed_on=obj.last_reviewed_on,
@@ -94,8 +94,8 @@ def document_review(*, tenant: Tenant, document: GoverningDocument, outcome: str
                     reviewed_on: datetime.date | None = None, next_review: datetime.date | None = None) -> DocumentReview:
     """Mark a document as reviewed: records who, when, the outcome and why, and moves its next review."""
     with transaction.atomic():
-        doc = tenant.get(GoverningDocument, document.pk, write=True,
-                         queryset=GoverningDocument.objects.select_for_update())
+        doc = selectors.document_to_change(tenant=tenant, pk=document.pk,
+                                           queryset=GoverningDocument.objects.select_for_update())
         reviewed_on = reviewed_on or timezone.localdate()
         errors = {}
         if doc.status == DocumentStatus.REPEALED:

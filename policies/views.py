@@ -53,7 +53,7 @@ def document_detail(request, pk):
 @tenant_required(Perm.DOCUMENT_EDIT)
 def document_edit(request, pk=None):
     tenant = request.tenant
-    document = tenant.get(GoverningDocument, pk, write=True) if pk else None
+    document = selectors.document_to_change(tenant=tenant, pk=pk) if pk else None
     form = DocumentForm(request.POST or None, request.FILES or None, instance=document, tenant=tenant)
     if document is None:
         tenant.new(GoverningDocument)  # permission check for a role that may not create
@@ -71,7 +71,7 @@ def document_edit(request, pk=None):
 @tenant_required(Perm.DOCUMENT_EDIT)
 def document_review(request, pk):
     tenant = request.tenant
-    document = tenant.get(GoverningDocument, pk, write=True)
+    document = selectors.document_to_change(tenant=tenant, pk=pk)
     form = ReviewForm(request.POST or None)
 
     def save(data):
