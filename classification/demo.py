@@ -15,7 +15,7 @@ from classification import rules, services
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
 from classification.schemes import Scheme
 from core.tenancy import Tenant
-from inventory.models import InformationType
+from inventory.models import InformationType, System
 from organisations.models import Membership
 from suppliers.models import Supplier
 
@@ -124,6 +124,9 @@ UNKNOWN_IN_DRAFT = ("outage_tolerance", "traceability_consequence")
 
 SECURITY_CLASSIFIED = {"granas": "Geografisk information"}
 BLOCKED = {"ekholma": "Loggar"}
+# Lindö (reference case 2): classifications of systems the IT company runs stay drafts, waiting
+# for answers about the operations environment that never came (see load_supplier).
+LINDO_BLOCKED = ("Loggar", "Behörighetsuppgifter", "Diarium och ärendehandlingar")
 QUESTIONS = [
     ("Hur länge sparas säkerhetsloggarna från de system ni driftar åt oss, och vilka av era medarbetare kan "
      "läsa dem?", 75, -45),
@@ -142,6 +145,10 @@ def _plan(names: list[str], k: int, slug: str) -> dict[str, str]:
     plan[names[(3 * k + 11) % n]] = "stale"
     if slug in BLOCKED:
         plan[BLOCKED[slug]] = "draft"
+    if slug == "lindo":
+        for name in LINDO_BLOCKED:
+            if name in plan:
+                plan[name] = "draft"
     return plan
 
 
@@ -199,3 +206,79 @@ def _questions(organisation, classification: Classification, today: datetime.dat
         SupplierQuestion.objects.create(
             organisation=organisation, classification=classification, supplier=supplier, question=text,
             asked_on=today - datetime.timedelta(days=asked_days_ago), due_date=today + datetime.timedelta(days=due_in))
+
+
+# Lindö's questions about security in the operations environment, asked in 2025 and never
+# answered: (information type it blocks, system it is about, question, asked on, due).
+LINDO_QUESTIONS = [
+    ("Loggar", "Loggserver (SIEM)",
+     "Hur länge sparas loggarna i loggservern för de system ni driftar åt oss, och hur skyddas de mot ändring?",
+     datetime.date(2025, 2, 17), datetime.date(2025, 3, 17)),
+    ("Diarium och ärendehandlingar", "Säkerhetskopiering",
+     "När gjorde ni senast ett återläsningstest av säkerhetskopiorna för våra system, och vad blev resultatet?",
+     datetime.date(2025, 2, 17), datetime.date(2025, 3, 17)),
+    ("Behörighetsuppgifter", "Katalogtjänst (AD)",
+     "Vilka av er driftpersonal har administratörsbehörighet i vår katalogtjänst, och hur följs behörigheterna upp?",
+     datetime.date(2025, 4, 2), datetime.date(2025, 4, 30)),
+    ("Behörighetsuppgifter", "Klientplattform",
+     "Hur snabbt installeras kritiska säkerhetsuppdateringar på servrar och klienter som ni driftar, och hur "
+     "redovisas det för oss?", datetime.date(2025, 9, 8), datetime.date(2025, 10, 6)),
+]
+
+# The other municipalities: (system, question, days ago asked, days until due, answer or "").
+GOOD_QUESTIONS = [
+    ("Loggserver (SIEM)", "Hur länge sparas säkerhetsloggarna, och vem hos er kan läsa dem?", 120, -92,
+     "Säkerhetsloggarna sparas i 18 månader i loggservern. Endast två namngivna tekniker i säkerhetsteamet "
+     "har läsbehörighet; all läsning loggas i sin tur."),
+    ("Säkerhetskopiering", "Hur ofta testar ni återläsning av säkerhetskopiorna för våra system?", 90, -62,
+     "Återläsning testas kvartalsvis för ett urval system och årligen för samtliga. Senaste testrapporten "
+     "finns i samverkansytan."),
+    ("Katalogtjänst (AD)", "Hur granskas administratörsbehörigheterna i katalogtjänsten?", 40, -12, ""),
+    ("Klientplattform", "Vilken tid har ni som mål för att installera kritiska säkerhetsuppdateringar?", 10, 18, ""),
+]
+
+
+def _member(org, local: str):
+    return Membership.objects.filter(organisation=org, user__email=f"{local}@{org.slug}.example").select_related(
+        "user").first()
+
+
+def load_supplier(*, supplier, customers, users) -> None:
+    """Questions from each municipality to the IT company `supplier` (idempotent).
+
+    Lindö's questions about the operations environment are long overdue and block its
+    classifications; the others' are mostly answered by the service manager in Tillit.
+    """
+    from trail.context import acting_as
+
+    if SupplierQuestion.objects.filter(organisation__in=customers, question=LINDO_QUESTIONS[0][2]).exists():
+        return
+    today = timezone.localdate()
+    manager = users.get("service_manager")
+    for org in customers:
+        register = Supplier.objects.filter(organisation=org, tillit_organisation=supplier).first()
+        coordinator = _member(org, "samordnare")
+        if register is None or coordinator is None:
+            continue
+        systems = {s.name: s for s in System.objects.filter(organisation=org)}
+        with acting_as(coordinator.user, source="cli"):
+            if org.slug == "lindo":
+                drafts = {c.information_type.name: c for c in Classification.objects.filter(
+                    organisation=org, status=ClassificationStatus.DRAFT).select_related("information_type")}
+                for info_name, system_name, text, asked, due in LINDO_QUESTIONS:
+                    SupplierQuestion.objects.create(
+                        organisation=org, supplier=register, classification=drafts.get(info_name),
+                        system=systems.get(system_name), question=text, asked_by=coordinator.user,
+                        asked_on=asked, due_date=due)
+                continue
+            for system_name, text, ago, due_in, answer in GOOD_QUESTIONS:
+                question = SupplierQuestion.objects.create(
+                    organisation=org, supplier=register, system=systems.get(system_name), question=text,
+                    asked_by=coordinator.user, asked_on=today - datetime.timedelta(days=ago),
+                    due_date=today + datetime.timedelta(days=due_in))
+                if answer and manager is not None:
+                    with acting_as(manager, source="cli"):
+                        answered = timezone.now() - datetime.timedelta(days=ago - 20)
+                        question.answer, question.answered_by = answer, manager
+                        question.answered_at, question.answered_on = answered, timezone.localdate(answered)
+                        question.save()

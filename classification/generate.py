@@ -66,7 +66,76 @@ def generate(*, organisations, rng, scale) -> dict[str, int]:
             made += len(insert(Classification, batch))
             batch = []
     made += len(insert(Classification, batch))
-    return {Classification._meta.label: made}
+    return {Classification._meta.label: made, **_questions(organisations, rng, scale, today, now)}
+
+
+QUESTION_TEXTS = [
+    "Hur länge sparas säkerhetsloggarna för systemet, och vem hos er kan läsa dem?",
+    "När testades återläsning av säkerhetskopiorna senast?",
+    "Vilka i er driftpersonal har administratörsbehörighet?",
+    "Hur snabbt installeras kritiska säkerhetsuppdateringar?",
+    "I vilka länder lagras och behandlas uppgifterna?",
+    "Hur krypteras uppgifterna vid lagring och överföring?",
+]
+QUESTIONS_AT_SCALE_1 = 5000
+
+
+def _questions(organisations, rng, scale, today, now) -> dict[str, int]:
+    """About 5 000 questions at scale 1 to the organisations' suppliers, most to their IT company
+    (a supplier in Tillit); two in three answered by one of its service managers or security leads."""
+    from inventory.models import System
+    from suppliers.models import Supplier
+
+    from classification.models import SupplierQuestion
+
+    org_ids = [o.pk for o in organisations]
+    if not org_ids:
+        return {}
+    suppliers: dict[int, list] = {}
+    for sup in Supplier.objects.filter(organisation_id__in=org_ids).only("pk", "organisation_id", "tillit_organisation_id"):
+        suppliers.setdefault(sup.organisation_id, []).append(sup)
+    answerers = dict(Membership.objects.filter(role__in=[Role.SERVICE_MANAGER, Role.SECURITY_LEAD])
+                     .values_list("organisation_id", "user_id"))
+    askers = dict(Membership.objects.filter(organisation_id__in=org_ids, role=Role.COORDINATOR)
+                  .values_list("organisation_id", "user_id"))
+    drafts: dict[int, list[int]] = {}
+    for org_id, pk in Classification.objects.filter(organisation_id__in=org_ids, status=ClassificationStatus.DRAFT
+                                                    ).values_list("organisation_id", "pk"):
+        drafts.setdefault(org_id, []).append(pk)
+    systems: dict[int, list[int]] = {}
+    for org_id, pk in System.objects.filter(organisation_id__in=org_ids).values_list("organisation_id", "pk"):
+        systems.setdefault(org_id, []).append(pk)
+    per_org = max(1, round(QUESTIONS_AT_SCALE_1 * scale / len(org_ids)))
+    batch: list = []
+    for org_id in org_ids:
+        register = suppliers.get(org_id)
+        if not register:
+            continue
+        in_tillit = [s for s in register if s.tillit_organisation_id] or register
+        for _i in range(per_org):
+            supplier = rng.choice(in_tillit) if rng.random() < 0.8 else rng.choice(register)
+            asked = today - datetime.timedelta(days=rng.randint(0, 400))
+            q = SupplierQuestion(organisation_id=org_id, supplier_id=supplier.pk, question=rng.choice(QUESTION_TEXTS),
+                                 asked_by_id=askers.get(org_id), asked_on=asked,
+                                 due_date=asked + datetime.timedelta(days=rng.choice([14, 28, 28, 42])))
+            if drafts.get(org_id) and rng.random() < 0.3:
+                q.classification_id = rng.choice(drafts[org_id])
+            elif systems.get(org_id):
+                q.system_id = rng.choice(systems[org_id])
+            if q.classification_id is None and q.system_id is None:
+                continue
+            if q.classification_id is None and rng.random() < 0.67 and asked < today:
+                answered = asked + datetime.timedelta(days=rng.randint(1, max(1, min(60, (today - asked).days))))
+                q.answer = "Besvarat av leverantören; se bifogad rutin."
+                q.answered_on = answered
+                q.answered_at = now - datetime.timedelta(days=(today - answered).days)
+                if supplier.tillit_organisation_id and supplier.tillit_organisation_id in answerers:
+                    q.answered_by_id = answerers[supplier.tillit_organisation_id]
+                else:
+                    q.recorded_by_id = askers.get(org_id)
+            batch.append(q)
+    insert(SupplierQuestion, batch)
+    return {SupplierQuestion._meta.label: len(batch)}
 
 
 def _classification(info, rng, today, now, owner_id) -> Classification:
