@@ -237,6 +237,15 @@ EMAIL_HOST = env_str("TILLIT_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("TILLIT_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("TILLIT_FROM_EMAIL", "tillit@localhost")
 
+# Audit trail checkpoints (docs/deploy.md, "Audit trail"): the Ed25519 signing key is never in the
+# database; without it production refuses to make a checkpoint (development derives one from
+# SECRET_KEY). Each checkpoint is also written under TILLIT_AUDIT_CHECKPOINT_DIR in the file storage
+# and e-mailed to the recipients (e.g. the auditor and the DPO).
+TILLIT_AUDIT_KEY = env_secret("TILLIT_AUDIT_KEY")
+TILLIT_AUDIT_PUBLIC_KEY = env_secret("TILLIT_AUDIT_PUBLIC_KEY")
+TILLIT_AUDIT_CHECKPOINT_RECIPIENTS = env_list("TILLIT_AUDIT_CHECKPOINT_RECIPIENTS")
+TILLIT_AUDIT_CHECKPOINT_DIR = env_str("TILLIT_AUDIT_CHECKPOINT_DIR", "audit-checkpoints")
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL"):
     # Several app servers must share rate-limit counters, so production uses Redis.

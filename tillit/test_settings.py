@@ -7,3 +7,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# The audit trail's checkpoints are signed with this fixed test key (never a production key):
+# production reads TILLIT_AUDIT_KEY or TILLIT_AUDIT_KEY_FILE and refuses to sign without one.
+TILLIT_AUDIT_KEY = "dGlsbGl0LXRlc3Qtb25seS1hdWRpdC1rZXktMzJieXQ="
+TILLIT_AUDIT_PUBLIC_KEY = ""

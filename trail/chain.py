@@ -9,6 +9,7 @@ from datetime import timezone as dt_timezone
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from trail.models import AuditEntry, ChainHead
 
@@ -89,26 +90,86 @@ class VerifyResult:
     checked: int
     message: str
     broken_seq: int | None = None
+    problem: str = ""  # missing, order, altered, removed, checkpoint_rewritten, checkpoint_removed, checkpoint_invalid
+    checkpoints: int = 0  # the checkpoints the chain was verified against
+    last_seq: int = 0  # the last entry of the chain that was walked
 
 
-def verify(batch_size: int = 5000) -> VerifyResult:
-    """Walk the whole chain; report the first entry that was altered, removed or reordered."""
+def verify(batch_size: int = 5000, *, using: str = "default", watch: frozenset[int] = frozenset(),
+           hashes: dict[int, str] | None = None) -> VerifyResult:
+    """Walk the whole chain; report the first entry that was altered, removed or reordered.
+
+    The hashes of the entries whose sequence numbers are in `watch` are put into `hashes`, for
+    the comparison with checkpoints.
+    """
     expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
     last_seq = 0
     while True:
-        batch = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        batch = list(AuditEntry.objects.using(using).filter(seq__gt=last_seq).order_by("seq")[:batch_size])
         if not batch:
             break
         for entry in batch:
             if entry.seq != expected_seq:
-                return VerifyResult(False, checked, f"entry #{expected_seq} is missing (next is #{entry.seq})", expected_seq)
+                return VerifyResult(False, checked, _("entry #%(seq)s is missing (next is #%(next)s)")
+                                    % {"seq": expected_seq, "next": entry.seq}, expected_seq, "missing")
             if entry.prev_hash != expected_prev:
-                return VerifyResult(False, checked, f"entry #{entry.seq} does not follow its predecessor", entry.seq)
+                return VerifyResult(False, checked, _("entry #%(seq)s does not follow its predecessor")
+                                    % {"seq": entry.seq}, entry.seq, "order")
             if entry_hash(entry) != entry.hash:
-                return VerifyResult(False, checked, f"entry #{entry.seq} was altered", entry.seq)
+                return VerifyResult(False, checked, _("entry #%(seq)s was altered") % {"seq": entry.seq},
+                                    entry.seq, "altered")
+            if hashes is not None and entry.seq in watch:
+                hashes[entry.seq] = entry.hash
             expected_prev, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
         last_seq = batch[-1].seq
-    head = ChainHead.objects.filter(pk=1).first()
+    head = ChainHead.objects.using(using).filter(pk=1).first()
     if head and (head.seq != expected_seq - 1 or head.hash != expected_prev):
-        return VerifyResult(False, checked, f"entries after #{expected_seq - 1} were removed", expected_seq)
-    return VerifyResult(True, checked, f"{checked} entries intact")
+        return VerifyResult(False, checked, _("entries after #%(seq)s were removed") % {"seq": expected_seq - 1},
+                            expected_seq, "removed", last_seq=expected_seq - 1)
+    return VerifyResult(True, checked, _("%(count)s entries intact") % {"count": checked}, last_seq=expected_seq - 1)
+
+
+def verify_against_checkpoints(*, extra: list[tuple[str, bytes | str]] = (), include_stored: bool = True,
+                               using: str = "default") -> VerifyResult:
+    """Verify the chain and every known checkpoint (stored ones and those given as documents).
+
+    A rewrite that recomputed every later hash and the head, entries removed at the end with the
+    head adjusted, or entries reordered, all before the newest checkpoint, no longer match it.
+    """
+    from trail.checkpoints import known_checkpoints
+
+    known = known_checkpoints(extra=extra, include_stored=include_stored, using=using)
+    hashes: dict[int, str] = {}
+    result = verify(using=using, watch=frozenset(c.seq for c in known.valid), hashes=hashes)
+    if not result.ok:
+        return result
+    if known.invalid:
+        return VerifyResult(False, result.checked, known.invalid[0], None, "checkpoint_invalid",
+                            last_seq=result.last_seq)
+    matched_seq = 0
+    for checkpoint in known.valid:  # oldest first
+        when = timezone.localtime(checkpoint.created_at).strftime("%Y-%m-%d %H:%M:%S")
+        if checkpoint.seq == 0:
+            continue
+        if checkpoint.seq > result.last_seq:
+            return VerifyResult(
+                False, result.checked,
+                _("entries after #%(last)s were removed: the checkpoint of %(time)s (%(origin)s) states the "
+                  "trail reached #%(seq)s") % {"last": result.last_seq, "time": when, "origin": checkpoint.origin,
+                                              "seq": checkpoint.seq},
+                result.last_seq + 1, "checkpoint_removed", len(known.valid), result.last_seq)
+        if hashes.get(checkpoint.seq) != checkpoint.head_hash:
+            return VerifyResult(
+                False, result.checked,
+                _("the trail was rewritten between entries #%(first)s and #%(seq)s: entry #%(seq)s no longer "
+                  "matches the checkpoint of %(time)s (%(origin)s)")
+                % {"first": matched_seq + 1, "seq": checkpoint.seq, "time": when, "origin": checkpoint.origin},
+                matched_seq + 1, "checkpoint_rewritten", len(known.valid), result.last_seq)
+        matched_seq = max(matched_seq, checkpoint.seq)
+    if known.valid:
+        newest = known.valid[-1]
+        message = _("%(count)s entries intact; the chain matches %(n)s checkpoints, the newest at entry #%(seq)s")
+        message %= {"count": result.checked, "n": len(known.valid), "seq": newest.seq}
+    else:
+        message = _("%(count)s entries intact; no checkpoint to compare with") % {"count": result.checked}
+    return VerifyResult(True, result.checked, message, checkpoints=len(known.valid), last_seq=result.last_seq)

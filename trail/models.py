@@ -91,3 +91,40 @@ class ChainHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the chain's head (sequence number and hash) at a moment.
+
+    The signing key is not in the database, and each checkpoint is also kept outside it (file
+    storage, e-mail to the recipients), so a rewrite of the trail before the newest checkpoint,
+    even one that recomputes every later hash and the head, no longer matches it. Never updated
+    or deleted once written.
+    """
+
+    class Reason(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        ON_DEMAND = "on_demand", _("On demand")
+
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    head_hash = models.CharField(_("head hash"), max_length=64)
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices, default=Reason.SCHEDULED)
+    requested_by = models.CharField(_("requested by"), max_length=254, blank=True)
+    document = models.TextField(_("signed document"))
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError("Audit checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit checkpoints are append-only.")

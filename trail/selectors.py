@@ -35,3 +35,11 @@ def history_for(*, tenant: Tenant, obj, limit: int = 50) -> QuerySet | None:
     if not tenant.owns(obj):
         return None
     return record_history(obj=obj)[:limit]
+
+
+def latest_checkpoint(*, tenant: Tenant):
+    """The newest signed checkpoint of the whole chain (it names no record, only a sequence number and hash)."""
+    from trail.models import Checkpoint
+
+    tenant.require("trail.view")
+    return Checkpoint.objects.order_by("-created_at", "-pk").first()

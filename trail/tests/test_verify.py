@@ -1,8 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 
 from tests.factories import SystemFactory
+from trail.tests import attack
 from trail.chain import verify
 from trail.models import AuditEntry
 
@@ -18,8 +18,7 @@ def chain(org_a):
 
 def _sql(statement, params):
     # Tampering happens below the ORM, as an attacker with database access would do it.
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+    attack.sql(statement, params)
 
 
 def test_an_intact_chain_verifies(chain, capsys):
