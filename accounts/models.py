@@ -1,9 +1,11 @@
+import datetime
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from trail.models import AuditedModel
@@ -68,6 +70,7 @@ class ApiToken(AuditedModel):
     digest = models.CharField(max_length=64, unique=True)
     hint = models.CharField(_("begins with"), max_length=12)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
@@ -87,12 +90,33 @@ class ApiToken(AuditedModel):
     def trail_organisation_id(self) -> None:
         return None
 
+    # A token lives this many days unless its creator chooses otherwise, at most MAX_DAYS.
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
+    # The time of last use is written at most this often (seconds): not on every request.
+    LAST_USED_RESOLUTION = 60
+
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, *, user, name: str, days: int = DEFAULT_DAYS) -> tuple["ApiToken", str]:
+        """A new token; callers check who may have one (accounts.services.token_create)."""
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=_digest(raw), hint=raw[:10])
+        expires_at = timezone.now() + datetime.timedelta(days=days)
+        token = cls.objects.create(user=user, name=name, digest=_digest(raw), hint=raw[:10], expires_at=expires_at)
         return token, raw
 
     @classmethod
     def lookup(cls, raw: str) -> "ApiToken | None":
+        """The token, expired or not (the caller says which); None when unknown or revoked."""
         return cls.objects.active().select_related("user").filter(digest=_digest(raw), user__is_active=True).first()
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    def touch(self) -> None:
+        """Record the use, unless already recorded within the last minute (no write per request)."""
+        now = timezone.now()
+        if self.last_used_at and (now - self.last_used_at).total_seconds() < self.LAST_USED_RESOLUTION:
+            return
+        ApiToken.objects.filter(pk=self.pk).update(last_used_at=now)
+        self.last_used_at = now

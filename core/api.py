@@ -20,6 +20,7 @@ from ninja.security import HttpBearer
 from pydantic import field_validator
 
 from accounts.models import ApiToken
+from accounts.services import has_totp
 from core.tenancy import Memberships, Tenant
 from trail.context import _current, actor_for_user
 
@@ -84,6 +85,9 @@ class TokenAuth(HttpBearer):
         api_token = ApiToken.lookup(token)
         if api_token is None:
             return None
+        if api_token.expired:
+            raise HttpError(401, _("The API token expired on %(date)s; create a new one on your profile page.")
+                            % {"date": timezone.localdate(api_token.expires_at).isoformat()})
         user = api_token.user
         memberships = Memberships(user)
         wanted = request.headers.get("X-Organisation")
@@ -96,11 +100,15 @@ class TokenAuth(HttpBearer):
             membership = memberships.pick(None)
         if membership is None:
             raise HttpError(403, _("Your account is not a member of any organisation."))
+        if membership.organisation.require_mfa and not has_totp(user):
+            raise HttpError(403, _("%(organisation)s requires two-factor authentication, which your account does "
+                                   "not have: set it up to use your API tokens again.")
+                            % {"organisation": membership.organisation.name})
         request.user = user
         request.tenant = Tenant(membership)
         # Writes made by this request are attributed to the token's user, via the API.
         _current.set(actor_for_user(user, "api"))
-        ApiToken.objects.filter(pk=api_token.pk).update(last_used_at=timezone.now())
+        api_token.touch()
         return user
 
 

@@ -1,3 +1,6 @@
+import time
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -92,3 +95,36 @@ class ApiMethodNotAllowedMiddleware:
             replacement["Allow"] = allowed
             return replacement
         return response
+
+
+SESSION_SEEN_KEY = "tillit_seen"
+
+
+class SessionIdleTimeoutMiddleware:
+    """Sign out a session that made no request for SESSION_IDLE_TIMEOUT seconds (ASVS 3.3.2).
+
+    The time of the last request is kept in the session and refreshed at most once a minute,
+    so a page's many requests do not each write the session.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.contrib.auth import logout
+
+        idle = settings.SESSION_IDLE_TIMEOUT
+        if idle and getattr(request, "user", None) is not None and request.user.is_authenticated:
+            now = int(time.time())
+            seen = request.session.get(SESSION_SEEN_KEY)
+            if seen is not None and now - seen > idle:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": _("Your session has expired; sign in again.")}, status=401)
+                return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
+            if seen is None or now - seen >= self.REFRESH_SECONDS:
+                request.session[SESSION_SEEN_KEY] = now
+        return self.get_response(request)

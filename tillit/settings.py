@@ -4,9 +4,11 @@ Every variable has a default that lets `make run` work straight after checkout o
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -37,8 +39,24 @@ def env_secret(name: str, default: str = "") -> str:
 
 
 DEBUG = env_bool("TILLIT_DEBUG", False)
-# The fallback key is only for a developer's machine; production sets TILLIT_SECRET_KEY.
-SECRET_KEY = env_secret("TILLIT_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# The test suite runs with tillit.test_settings (pytest-django) or `manage.py test`.
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+# Commands that sign nothing and serve nothing (schema, translations, static files, demo data)
+# also run where no key is configured: a developer's checkout, a container image build.
+KEYLESS_COMMANDS = {"makemigrations", "migrate", "showmigrations", "sqlmigrate", "makemessages",
+                    "compilemessages", "collectstatic", "load_demo"}
+KEYLESS_COMMAND = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] != [] and sys.argv[1] in KEYLESS_COMMANDS
+# The fallback key is only for a developer's machine (TILLIT_DEBUG=1) and the tests; without
+# TILLIT_SECRET_KEY in production Tillit refuses to start rather than sign with a public key.
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env_secret("TILLIT_SECRET_KEY")
+if not SECRET_KEY:
+    if not (DEBUG or TESTING or KEYLESS_COMMAND):
+        raise ImproperlyConfigured(
+            "TILLIT_SECRET_KEY (or TILLIT_SECRET_KEY_FILE) must be set when TILLIT_DEBUG is off: "
+            "generate one with `python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+        )
+    SECRET_KEY = DEV_SECRET_KEY
 ALLOWED_HOSTS = env_list("TILLIT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("TILLIT_CSRF_TRUSTED_ORIGINS")
 
@@ -84,6 +102,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SessionIdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -153,7 +172,10 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
-# ASVS 2.2.1: lockout/rate limits on failed logins (per IP and per account).
+# ASVS 2.2.1: lockout/rate limits on failed logins, per client address and per account
+# ("key": the e-mail address tried), so one address cannot lock out everyone and many
+# addresses cannot guess one account's password. The counters live in the cache, which must
+# be shared by every worker in production (REDIS_URL; system check tillit.E001).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env_str("TILLIT_LOGIN_RATE_LIMIT", "10/m/ip,5/5m/key"),
     "login": "30/m/ip",
@@ -161,6 +183,12 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tillit"
+# Behind the documented reverse proxy (docs/deploy.md), the client's address is the right-most
+# one in X-Forwarded-For: the one our own proxy appended. Addresses further left are whatever
+# the client sent and are never trusted. TILLIT_TRUSTED_PROXIES counts the proxies of our own
+# in front of the app (e.g. 2 for a load balancer before nginx).
+BEHIND_PROXY = env_bool("TILLIT_BEHIND_PROXY")
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TILLIT_TRUSTED_PROXIES", 1) if BEHIND_PROXY else 0
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -183,21 +211,33 @@ SOCIALACCOUNT_ONLY = False
 SOCIALACCOUNT_AUTO_SIGNUP = env_bool("TILLIT_OIDC_AUTO_SIGNUP", False)
 
 # Sessions and cookies (ASVS V3): HttpOnly, SameSite, short idle lifetime, secure over HTTPS.
-SECURE_COOKIES = env_bool("TILLIT_SECURE_COOKIES", not DEBUG and env_bool("TILLIT_HTTPS", False))
+HTTPS = env_bool("TILLIT_HTTPS", False)
+SECURE_COOKIES = env_bool("TILLIT_SECURE_COOKIES", not DEBUG and HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if SECURE_COOKIES:
+    # "__Host-": the browser accepts the cookie only over HTTPS, for this exact host, path /.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("TILLIT_SESSION_AGE", 8 * 3600)
+# Signed out after this many seconds without a request (sliding; core.middleware).
+SESSION_IDLE_TIMEOUT = env_int("TILLIT_SESSION_IDLE", 30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_SSL_REDIRECT = env_bool("TILLIT_HTTPS", False)
-SECURE_HSTS_SECONDS = 31536000 if env_bool("TILLIT_HTTPS", False) else 0
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TILLIT_BEHIND_PROXY") else None
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+# Preloading is hard to undo (browsers ship the list); only when the operator asks for it.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("TILLIT_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# Preload is a decision for the operator (TILLIT_HSTS_PRELOAD), so its deploy warning is silenced.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD or not HTTPS else ["security.W021"]
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -262,3 +302,4 @@ TILLIT_PAGE_SIZE = 50
 # Absolute links in e-mails.
 TILLIT_BASE_URL = env_str("TILLIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FORMS_URLFIELD_ASSUME_HTTPS = True
+

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from accounts.views import admin_login
 from core.api import api_not_found
 from tillit.api import api
 
@@ -20,9 +21,12 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("meetings/", include("meetings.urls")),
     path("policies/", include("policies.urls")),
+    path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     # API clients get JSON errors also for paths no endpoint matches (e.g. /api/systems/-1).
     re_path(r"^api/", api_not_found),
+    # Before the admin's own URLs: staff sign in through allauth (two-factor step, rate limits).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
 ]
