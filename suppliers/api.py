@@ -325,9 +325,9 @@ def list_gaps(request, supplier_id: int):
 
 @router.post("/{int:supplier_id}/gaps/actions", response={201: list[ActionOut]},
              summary="Turn the supplier's gaps into actions (one per gap without an open action)")
-def gaps_to_actions(request, supplier_id: int, payload: GapsToActionsIn | None = None):
+def gaps_to_actions(request, supplier_id: int, options: Query[GapsToActionsIn]):
     tenant = request.tenant
     tenant.require(Perm.SUPPLIER_FOLLOW_UP)
     supplier = tenant.get(Supplier, supplier_id)
-    made = services.gaps_to_actions(tenant=tenant, supplier=supplier, due_date=payload.due_date if payload else None)
+    made = services.gaps_to_actions(tenant=tenant, supplier=supplier, due_date=options.due_date)
     return Status(201, made)
