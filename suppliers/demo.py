@@ -70,7 +70,7 @@ def _good(org, supplier, it_org, systems, areas, user):
     year = MAIN_YEAR[org.slug]
     main = _contract(org, supplier, it_org, kind=ContractKind.MAIN, title=f"Huvudavtal IT-tjänster {year}",
                      reference=f"KS {year}/0{40 + year % 10}", signed_on=D(year, 2, 1), valid_from=D(year, 3, 1),
-                     valid_until=D(year + 5, 2, 28), notice_months=9, auto_renewal=True, systems=systems,
+                     valid_until=D(year + 8, 2, 28), notice_months=9, auto_renewal=True, systems=systems,
                      services="IT-drift, IT-support, nät och datacenter.")
     for name in ("IT-arbetsplats", "Nät", "Datacenter"):
         _contract(org, supplier, it_org, kind=ContractKind.SERVICE, title=f"Tjänstebeskrivning {name}", parent=main,
