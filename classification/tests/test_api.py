@@ -222,7 +222,8 @@ def test_list_endpoints_run_a_constant_number_of_queries(api, org_a, tenant_of, 
                                               question=f"Fråga {i}", due_date=FAR)
 
     grow(0, 3)
+    call("get", path, **params)  # the token's first use is recorded once
     small = _count(call, path, **params)
     grow(3, 27)
     assert call("get", path, **params).json()["count"] == 30
-    assert _count(call, path, **params) == small == 5
+    assert _count(call, path, **params) == small <= 5
