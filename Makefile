@@ -33,9 +33,14 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The task worker (imports, exports, documents: docs/decisions.md) runs in the background
+# beside the development server and is stopped with it.
 run: demo
 	@echo "Serving Tillit on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
-	TILLIT_DEBUG=$${TILLIT_DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+	@export TILLIT_DEBUG=$${TILLIT_DEBUG:-1}; \
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -3,7 +3,9 @@
 from django import forms
 from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,6 +14,7 @@ from core.tabular import CSV_TYPE, XLSX_TYPE
 from inventory import importexport
 from inventory.forms import SystemFilterForm
 from inventory.importexport import export_filename
+from inventory.models import System
 from inventory.selectors import SystemFilters
 from organisations.roles import Perm
 
@@ -60,7 +63,7 @@ def system_import_template(request):
     return _download(importexport.import_template_xlsx(), XLSX_TYPE, "tillit-systems-template.xlsx")
 
 
-def _success_message(result: importexport.ImportResult) -> str:
+def success_message(result: importexport.ImportResult) -> str:
     text = _("The import is done: %(created)d systems created, %(updated)d updated and %(unchanged)d unchanged.") % {
         "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
     if result.shared_skipped:
@@ -75,14 +78,23 @@ def system_import(request):
     form = SystemImportForm(request.POST, request.FILES) if request.method == "POST" else SystemImportForm()
     result = None
     if request.method == "POST" and form.is_valid():
+        # The rows are read and saved by a background job (jobs/): a 10 000-row file takes
+        # longer than a request may. Only what costs nothing (size, type) is checked here.
+        from jobs import services as jobs_services
+        from jobs.models import Job
+
+        upload = form.cleaned_data["file"]
         try:
-            result = importexport.systems_import(tenant=request.tenant, file=form.cleaned_data["file"])
+            jobs_services.precheck_upload(upload)
         except importexport.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if not result.errors:
-                messages.success(request, _success_message(result))
-                return redirect("inventory:system_list")
+            if not request.tenant.can_edit(System):
+                raise PermissionDenied
+            job = jobs_services.start(tenant=request.tenant, kind=Job.Kind.SYSTEM_IMPORT, upload=upload,
+                                      title=_("Import of systems from %(file)s") % {"file": upload.name},
+                                      return_url=reverse("inventory:system_list"))
+            return redirect("jobs:job_detail", pk=job.pk)
     context = {"form": form, "result": result, "errors": result.errors[:ERRORS_SHOWN] if result else [],
                "errors_hidden": max(len(result.errors) - ERRORS_SHOWN, 0) if result else 0}
     return render(request, "inventory/system_import.html", context)

@@ -465,15 +465,35 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
+def document_file(tenant, *, pk, fmt: str) -> tuple[bytes, str, str]:
+    """The decision document (tjänsteskrivelse) as DOCX or PDF (content, type, name); also run as a job."""
+    assessment = selectors.get_assessment(tenant=tenant, pk=pk)
+    doc = documents.build(tenant=tenant, assessment=assessment)
+    if fmt == "pdf":
+        return documents.render_pdf(doc), "application/pdf", f"{doc.filename}.pdf"
+    return documents.render_docx(doc), DOCX_TYPE, f"{doc.filename}.docx"
+
+
+def _document(request, pk, fmt: str):
+    """A GET answers with the file; the page's button POSTs and a background job makes it."""
+    if request.method == "POST":
+        from jobs import services as jobs_services
+        from jobs.models import Job
+
+        assessment = selectors.get_assessment(tenant=request.tenant, pk=pk)
+        job = jobs_services.start(
+            tenant=request.tenant, kind=Job.Kind.PLACEMENT_DOCUMENT, params={"pk": assessment.pk, "fmt": fmt},
+            title=_("Decision document for %(assessment)s (%(fmt)s)") % {"assessment": assessment, "fmt": fmt.upper()},
+            return_url=reverse("placement:detail", args=[assessment.pk]))
+        return redirect("jobs:job_detail", pk=job.pk)
+    return _download(*document_file(request.tenant, pk=pk, fmt=fmt))
+
+
 @tenant_required()
 def document_docx(request, pk):
-    assessment = selectors.get_assessment(tenant=request.tenant, pk=pk)
-    doc = documents.build(tenant=request.tenant, assessment=assessment)
-    return _download(documents.render_docx(doc), DOCX_TYPE, f"{doc.filename}.docx")
+    return _document(request, pk, "docx")
 
 
 @tenant_required()
 def document_pdf(request, pk):
-    assessment = selectors.get_assessment(tenant=request.tenant, pk=pk)
-    doc = documents.build(tenant=request.tenant, assessment=assessment)
-    return _download(documents.render_pdf(doc), "application/pdf", f"{doc.filename}.pdf")
+    return _document(request, pk, "pdf")

@@ -3,7 +3,7 @@ from dataclasses import fields
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -205,25 +205,51 @@ def evidence_file_response(status: RequirementStatus | None) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=status.file_name)
 
 
-def _export_language(request) -> str:
-    return "en" if request.GET.get("lang") == "en" else "sv"
+def requirement_export_file(tenant, *, pk, query: str, fmt: str) -> tuple[bytes, str, str]:
+    """The requirement list file (content, type, name) for the page's query string; also run as a job."""
+    params = QueryDict(query)
+    system = selectors.own_system(tenant=tenant, pk=pk)
+    form = SystemRequirementFilterForm(params or None)
+    report = selectors.system_requirements(tenant=tenant, system=system,
+                                           filters=_filters(form, selectors.SystemFilters))
+    req_form = "is" if params.get("form") == "is" else "shall"
+    build, content_type = (exports.system_docx, exports.DOCX_TYPE) if fmt == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
+    today = selectors.today()
+    language = "en" if params.get("lang") == "en" else "sv"
+    return build(report, form=req_form, language=language, today=today), content_type, exports.filename(report, fmt, today)
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _start_export_job(request, *, kind: str, title: str, params: dict, return_url: str):
+    from jobs import services as jobs_services
+
+    job = jobs_services.start(tenant=request.tenant, kind=kind, title=title, return_url=return_url,
+                              params={**params, "query": request.META.get("QUERY_STRING", "")})
+    return redirect("jobs:job_detail", pk=job.pk)
 
 
 @tenant_required()
 def system_export(request, pk, fmt):
-    """The system's requirement list as XLSX or DOCX; the SKA form (for procurement) by default."""
+    """The system's requirement list as XLSX or DOCX; the SKA form (for procurement) by default.
+
+    The page's buttons POST: the file is then made by a background job and the member is sent
+    to the job's page. A plain GET (a bookmarked link) still answers with the file at once.
+    """
     tenant = request.tenant
-    system = selectors.own_system(tenant=tenant, pk=pk)
-    form = SystemRequirementFilterForm(request.GET or None)
-    report = selectors.system_requirements(tenant=tenant, system=system,
-                                           filters=_filters(form, selectors.SystemFilters))
-    req_form = "is" if request.GET.get("form") == "is" else "shall"
-    build, content_type = (exports.system_docx, exports.DOCX_TYPE) if fmt == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
-    today = selectors.today()
-    response = HttpResponse(build(report, form=req_form, language=_export_language(request), today=today),
-                            content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, fmt, today)}"'
-    return response
+    if request.method == "POST":
+        system = selectors.own_system(tenant=tenant, pk=pk)
+        from jobs.models import Job
+
+        return _start_export_job(
+            request, kind=Job.Kind.REQUIREMENT_EXPORT, params={"pk": system.pk, "fmt": fmt},
+            title=_("Requirement list for %(system)s (%(fmt)s)") % {"system": system.name, "fmt": fmt.upper()},
+            return_url=reverse("requirements:system_requirements", args=[system.pk]))
+    return _download(*requirement_export_file(tenant, pk=pk, query=request.META.get("QUERY_STRING", ""), fmt=fmt))
 
 
 def _soa_context(request):
@@ -294,12 +320,20 @@ def soa_edit(request, pk):
     return render(request, "requirements/soa_form.html", context)
 
 
+def soa_export_file(tenant, *, query: str) -> tuple[bytes, str, str]:
+    """The statement of applicability as an XLSX file (content, type, name); also run as a job."""
+    language = "en" if QueryDict(query).get("lang") == "en" else "sv"
+    content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
+                               language=language, today=selectors.today())
+    return content, exports.XLSX_TYPE, f"soa-{tenant.organisation.slug}-{selectors.today().isoformat()}.xlsx"
+
+
 @tenant_required()
 def soa_export(request):
-    """The statement of applicability as XLSX."""
-    tenant = request.tenant
-    content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
-                               language=_export_language(request), today=selectors.today())
-    response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="soa-{tenant.organisation.slug}-{selectors.today().isoformat()}.xlsx"'
-    return response
+    """The statement of applicability as XLSX (POST from the page: as a background job)."""
+    if request.method == "POST":
+        from jobs.models import Job
+
+        return _start_export_job(request, kind=Job.Kind.SOA_EXPORT, params={},
+                                 title=_("Statement of applicability (XLSX)"), return_url=reverse("requirements:soa"))
+    return _download(*soa_export_file(request.tenant, query=request.META.get("QUERY_STRING", "")))

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,15 +94,21 @@ def risk_import(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
+        # The rows are read and saved by a background job (jobs/); only size and type are
+        # checked here, so that the form can show them.
+        from jobs import services as jobs_services
+        from jobs.models import Job
+
+        upload = form.cleaned_data["file"]
         try:
-            result = importexport.risks_import(tenant=tenant, file=form.cleaned_data["file"])
+            jobs_services.precheck_upload(upload)
         except importexport.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            if not result.errors:
-                messages.success(request, _("Imported: %(c)d new, %(u)d changed, %(n)d unchanged.") % {
-                    "c": result.created, "u": result.updated, "n": result.unchanged})
-                return redirect("risk:risk_list")
+            job = jobs_services.start(tenant=tenant, kind=Job.Kind.RISK_IMPORT, upload=upload,
+                                      title=_("Import of risks from %(file)s") % {"file": upload.name},
+                                      return_url=reverse("risk:risk_list"))
+            return redirect("jobs:job_detail", pk=job.pk)
     return render(request, "risk/risk_import.html", {"form": form, "result": result})
 
 

@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "kpis",
     "meetings",
     "policies",
+    "jobs",
+    "django_tasks",
+    "django_tasks_db",
     "demo",
 ]
 
@@ -302,4 +305,15 @@ TILLIT_PAGE_SIZE = 50
 # Absolute links in e-mails.
 TILLIT_BASE_URL = env_str("TILLIT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 FORMS_URLFIELD_ASSUME_HTTPS = True
+
+# Background tasks (docs/decisions.md, "Background tasks"): long work (imports, exports,
+# documents, reminders) runs through Django's tasks API (the django-tasks backport). The
+# embedded default keeps the queue in the database, worked by `manage.py db_worker`, which
+# `make run` starts; several servers share it on PostgreSQL (docs/deploy.md).
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TILLIT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 

@@ -11,3 +11,8 @@ WHITENOISE_USE_FINDERS = True
 # production reads TILLIT_AUDIT_KEY or TILLIT_AUDIT_KEY_FILE and refuses to sign without one.
 TILLIT_AUDIT_KEY = "dGlsbGl0LXRlc3Qtb25seS1hdWRpdC1rZXktMzJieXQ="
 TILLIT_AUDIT_PUBLIC_KEY = ""
+
+# Background tasks run at once inside the request, so page tests see their results; a test
+# that wants a job to wait overrides this with the dummy backend.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
