@@ -46,3 +46,9 @@ def make_doc():
         return services.document_save(tenant=tenant, document=None, data=data)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _english_pages(client, settings):
+    """Pages in English too (the msgids), so that the tests hold once Swedish is translated."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -21,7 +21,7 @@ def test_list_flags_overdue_and_marks_shared(login, coordinator, tenant_a, make_
     response = login(coordinator).get(reverse("policies:document_list"))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "IT-säkerhetspolicy" in body and "Review overdue by" in body
+    assert 'lang="en"' in body and "IT-säkerhetspolicy" in body and "Review overdue by" in body
     assert "Shared by Drift AB" in body
     own = login(coordinator).get(reverse("policies:document_list"), {"origin": "own", "overdue": "on"})
     assert list(own.context["page"]) == list(GoverningDocument.objects.filter(title="IT-säkerhetspolicy"))
@@ -93,3 +93,27 @@ def test_reader_cannot_review(login, org_a, member, tenant_a, make_doc):
     response = login(member(org_a, "reader")).post(reverse("policies:document_review", args=[doc.pk]),
                                                    {"outcome": "still_valid"})
     assert response.status_code == 403 and DocumentReview.objects.count() == 0
+
+
+def test_upload_through_the_form_and_download(login, coordinator, tenant_a, make_doc, settings, tmp_path, org_b,
+                                              member):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    doc = make_doc(tenant_a)
+    client = login(coordinator)
+    assert client.get(reverse("policies:document_edit", args=[doc.pk])).status_code == 200
+    data = {"kind": "policy", "title": "Informationssäkerhetspolicy", "status": "in_force",
+            "adopted_on": "2024-01-31", "review_interval_months": "24", "next_review": "2026-01-31"}
+    bad = client.post(reverse("policies:document_edit", args=[doc.pk]),
+                      {**data, "upload": SimpleUploadedFile("p.pdf", b"not a pdf")})
+    assert bad.status_code == 200 and list(bad.context["form"].errors) == ["upload"]
+    doc.refresh_from_db()
+    assert not doc.file
+    ok = client.post(reverse("policies:document_edit", args=[doc.pk]),
+                     {**data, "upload": SimpleUploadedFile("p.pdf", b"%PDF-1.4 policy")})
+    assert ok.status_code == 302
+    download = client.get(reverse("policies:document_file", args=[doc.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 policy"
+    other = login(member(org_b, "coordinator")).get(reverse("policies:document_file", args=[doc.pk]))
+    assert other.status_code == 404
