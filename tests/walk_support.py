@@ -80,7 +80,8 @@ def build_world() -> World:
     supplier_org.customers.add(org_a)
     person = UserFactory(pk=FOREIGN_PK, email="hemlig-b-person@kommun-b.example", full_name=f"{FOREIGN_MARK}-Person")
     MembershipFactory(pk=FOREIGN_PK, user=person, organisation=org_b, role=Role.COORDINATOR)
-    ApiToken.objects.create(pk=FOREIGN_PK, user=person, name=f"{FOREIGN_MARK}-Token", digest="b" * 64, hint="tlt_hemlig")
+    ApiToken.objects.create(pk=FOREIGN_PK, user=person, name=f"{FOREIGN_MARK}-Token", digest="b" * 64, hint="tlt_hemlig",
+                            expires_at=timezone.now() + datetime.timedelta(days=30))
     _records(org_b, FOREIGN_PK, FOREIGN_MARK, owner=person, unit_name=f"{FOREIGN_MARK}-Nämnd")
     # org_a's unit is unmarked: its organisation structure is shown to all its members.
     _records(org_a, OWN_PK, INTERNAL_MARK, owner=None, unit_name="Barn- och utbildningsnämnden")
