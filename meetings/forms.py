@@ -34,10 +34,6 @@ class MeetingForm(forms.ModelForm):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
-class _ParticipantChoice(forms.ModelChoiceField):
-    pass
-
-
 def _participants(field, meeting):
     field.queryset = meeting.shared_with.order_by("name")
     field.empty_label = meeting.organisation.name

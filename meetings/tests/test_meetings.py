@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
@@ -13,7 +12,7 @@ from accounts.models import ApiToken
 from actions.models import Action
 from core.tenancy import Tenant
 from meetings import docx, reminders, services, workqueue
-from meetings.models import ActionItem, Attendee, Decision, Meeting, MeetingKind, MeetingStatus
+from meetings.models import Attendee, Decision, Meeting, MeetingKind, MeetingStatus
 from organisations.models import Membership
 
 pytestmark = pytest.mark.django_db
