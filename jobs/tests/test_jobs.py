@@ -221,3 +221,15 @@ def test_send_reminders_can_be_enqueued_as_a_task(org_a, coordinator):
     result = send_reminders.enqueue()
     assert result.return_value == {"emails": 1, "items": 1, "failed": []}
     assert [m.to for m in mail.outbox] == [[coordinator.email]]
+
+
+@QUEUED
+def test_the_send_reminders_command_can_enqueue_instead_of_sending(org_a, coordinator):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("send_reminders", "--enqueue", stdout=out)
+    assert out.getvalue().startswith("Queued the reminders as task ") and mail.outbox == []
+    from django_tasks import default_task_backend
+
+    assert [r.task.name for r in default_task_backend.results] == ["send_reminders"]
