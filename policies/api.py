@@ -172,9 +172,9 @@ def list_documents(request, filters: Query[DocumentFilterIn]):
             "results": list(page) if page is not None else []}
 
 
-@router.get("/documents/{int:pk}", response=DocumentDetailOut, summary="One governing document with its reviews")
-def get_document(request, pk: RecordId):
-    return _detail(request, pk)
+@router.get("/documents/{int:document_id}", response=DocumentDetailOut, summary="One governing document with its reviews")
+def get_document(request, document_id: RecordId):
+    return _detail(request, document_id)
 
 
 @router.post("/documents", response={201: DocumentDetailOut}, summary="Register a governing document")
@@ -184,34 +184,34 @@ def create_document(request, payload: DocumentIn):
     return Status(201, _detail(request, doc.pk))
 
 
-@router.patch("/documents/{int:pk}", response=DocumentDetailOut, summary="Change a governing document")
-def change_document(request, pk: RecordId, payload: DocumentChangeIn):
-    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
+@router.patch("/documents/{int:document_id}", response=DocumentDetailOut, summary="Change a governing document")
+def change_document(request, document_id: RecordId, payload: DocumentChangeIn):
+    doc = selectors.document_to_change(tenant=request.tenant, pk=document_id)
     services.document_save(tenant=request.tenant, document=doc, data=_data(request, payload, partial=True))
-    return _detail(request, pk)
+    return _detail(request, document_id)
 
 
-@router.post("/documents/{int:pk}/review", response={201: DocumentDetailOut},
+@router.post("/documents/{int:document_id}/review", response={201: DocumentDetailOut},
              summary="Mark a governing document as reviewed (moves its next review)")
-def review_document(request, pk: RecordId, payload: ReviewIn):
-    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
+def review_document(request, document_id: RecordId, payload: ReviewIn):
+    doc = selectors.document_to_change(tenant=request.tenant, pk=document_id)
     services.document_review(tenant=request.tenant, document=doc, outcome=payload.outcome, comment=payload.comment,
                              reviewed_on=payload.reviewed_on, next_review=payload.next_review)
-    return Status(201, _detail(request, pk))
+    return Status(201, _detail(request, document_id))
 
 
-@router.post("/documents/{int:pk}/file", response=DocumentDetailOut,
+@router.post("/documents/{int:document_id}/file", response=DocumentDetailOut,
              summary="Upload the document's file (PDF, Word, Excel, PNG, JPEG or text, at most 10 MB)")
-def upload_file(request, pk: RecordId, file: File[UploadedFile]):
-    doc = selectors.document_to_change(tenant=request.tenant, pk=pk)
+def upload_file(request, document_id: RecordId, file: File[UploadedFile]):
+    doc = selectors.document_to_change(tenant=request.tenant, pk=document_id)
     services.document_save(tenant=request.tenant, document=doc, data={}, file=file)
-    return _detail(request, pk)
+    return _detail(request, document_id)
 
 
 FILE_DOWNLOAD = {"responses": {200: {"description": "The document file, as an attachment", "content": {
     "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-@router.get("/documents/{int:pk}/file", summary="Download the document's file", openapi_extra=FILE_DOWNLOAD)
-def download_file(request, pk: RecordId):
-    return file_response(request.tenant.get(GoverningDocument, pk))
+@router.get("/documents/{int:document_id}/file", summary="Download the document's file", openapi_extra=FILE_DOWNLOAD)
+def download_file(request, document_id: RecordId):
+    return file_response(request.tenant.get(GoverningDocument, document_id))
