@@ -11,10 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import OrganisationKind
+from organisations.roles import SHARED_ONLY_ROLES
 
 # Who an entry is for: every organisation, only those that are served (municipalities,
 # regions, municipal companies), or only suppliers.
 ALL, SERVED, SUPPLIER = "all", "served", "supplier"
+# For an entry about the organisation's own records: every role that reads them (the read-only
+# supplier role reads only what others share with it).
+OWN_RECORDS = "own-records"
 
 NAVIGATION = [
     (_("Overview"), [("core", "core:home", _("Start"), "view", ALL)]),
@@ -23,7 +27,6 @@ NAVIGATION = [
         [
             ("inventory", "inventory:system_list", _("Systems"), "view", SERVED),
             ("inventory", "inventory:infotype_list", _("Information types"), "view", SERVED),
-            ("suppliers", "suppliers:supplier_list", _("Suppliers"), "view", SERVED),
             ("classification", "classification:list", _("Information classification"), "view", SERVED),
             ("risk", "risk:risk_list", _("Risk analysis"), "view", SERVED),
             ("placement", "placement:list", _("Placement assessments"), "view", SERVED),
@@ -37,9 +40,28 @@ NAVIGATION = [
         ],
     ),
     (
+        _("Suppliers and delivery"),
+        [
+            ("suppliers", "suppliers:supplier_list", _("Suppliers"), "view", SERVED),
+            ("suppliers", "suppliers:contract_list", _("Contracts"), "view", SERVED),
+            ("suppliers", "suppliers:gap_list", _("Contract gaps"), "view", SERVED),
+            ("kpis", "kpis:followup", _("Follow-up of service levels"), "view", SERVED),
+            ("kpis", "kpis:report_list", _("KPI reports"), "view", SERVED),
+            ("classification", "classification:questions", _("Questions to suppliers"), "view", SERVED),
+            ("meetings", "meetings:meeting_list", _("Meetings"), "view", SERVED),
+            ("policies", "policies:document_list", _("Governing documents"), "view", SERVED),
+        ],
+    ),
+    (
         _("Our customers"),
         [
             ("inventory", "inventory:system_list", _("Systems shared with us"), "view", SUPPLIER),
+            ("suppliers", "suppliers:contract_list", _("Contracts shared with us"), "view", SUPPLIER),
+            ("classification", "classification:to_us", _("Questions to us"), "suppliers.report", SUPPLIER),
+            ("kpis", "kpis:definition_list", _("KPIs"), "suppliers.report", SUPPLIER),
+            ("kpis", "kpis:report_list", _("KPI reports"), "suppliers.report", SUPPLIER),
+            ("meetings", "meetings:meeting_list", _("Meetings"), OWN_RECORDS, SUPPLIER),
+            ("policies", "policies:document_list", _("Governing documents"), OWN_RECORDS, SUPPLIER),
         ],
     ),
     (
@@ -61,16 +83,28 @@ def _audience(tenant) -> str:
     return SUPPLIER if tenant.organisation.kind == OrganisationKind.SUPPLIER else SERVED
 
 
+def _may(tenant, perm: str) -> bool:
+    if perm == OWN_RECORDS:
+        return tenant.can("view") and tenant.role not in SHARED_ONLY_ROLES
+    return tenant.can(perm)
+
+
 def navigation_for(request, tenant):
     audience = _audience(tenant)
     groups = []
     for title, entries in NAVIGATION:
-        links = [
-            {"url": reverse(name), "label": label, "active": request.path.startswith(reverse(name)) and reverse(name) != "/"
-             or request.path == reverse(name)}
-            for app, name, label, perm, meant_for in entries
-            if meant_for in (ALL, audience) and apps.is_installed(app) and tenant.can(perm)
-        ]
+        links = [{"url": reverse(name), "label": label, "active": False}
+                 for app, name, label, perm, meant_for in entries
+                 if meant_for in (ALL, audience) and apps.is_installed(app) and _may(tenant, perm)]
         if links:
             groups.append({"title": title, "links": links})
+    _mark_current(request.path, [link for group in groups for link in group["links"]])
     return groups
+
+
+def _mark_current(path: str, links: list[dict]) -> None:
+    """The one entry the page belongs to: the longest URL the path starts with ("/" only for
+    the start page itself), so /kpis/reports/ marks "KPI reports", not also "KPIs"."""
+    matching = [link for link in links if path == link["url"] or (link["url"] != "/" and path.startswith(link["url"]))]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True

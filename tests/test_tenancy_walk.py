@@ -56,7 +56,11 @@ SKIPPED_PREFIXES = {
 # world and the id the walk is using (FOREIGN_PK, OWN_PK or SHARED_PK) that returns the
 # text naming that record. Integer parameters need no entry: every seeded record of an
 # organisation has the same id (walk_support). The walk fails on a parameter it cannot fill.
-TEXT_PARAMETERS: dict[str, Callable[[ws.World, int], str]] = {}
+TEXT_PARAMETERS: dict[str, Callable[[ws.World, int], str]] = {
+    # A meeting's rows are edited by kind (meetings.views.CHILDREN); the action items are the
+    # rows that reach into another organisation's action plan.
+    "kind": lambda world, pk: "action-item",
+}
 
 # Pages where every user changes their own account (API tokens), whatever their role.
 SELF_SERVICE = {"accounts:profile", "accounts:token_revoke"}

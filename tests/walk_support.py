@@ -178,7 +178,16 @@ REFERENCE_DATA = {
     "requirements.Control": lambda model: model.objects.create(
         number="5.1", theme="organisational", name_en="Policies for information security",
         name_sv="Informationssäkerhetspolicyer"),
+    "suppliers.ChecklistArea": lambda model: _checklist_area(),
 }
+
+
+def _checklist_area():
+    from suppliers.checklist import load_checklist
+    from suppliers.models import ChecklistArea
+
+    load_checklist()
+    return ChecklistArea.objects.order_by("pk").first()
 
 
 def _reference_row(model, needed_by: str):

@@ -188,7 +188,10 @@ def required_views(role: str) -> set[str]:
              "suppliers:supplier_list", "organisations:detail", "accounts:profile", "mfa_index",
              "account_change_password"}
     if role not in SHARED_ONLY_ROLES:
-        views |= {"suppliers:supplier_detail"}
+        views |= {"suppliers:supplier_detail", "suppliers:contract_list", "suppliers:contract_detail",
+                  "suppliers:gap_list", "kpis:report_list", "kpis:report_detail", "kpis:followup",
+                  "classification:questions", "meetings:meeting_list", "meetings:meeting_detail",
+                  "policies:document_list", "policies:document_detail"}
         if has_perm(role, Perm.INVENTORY_EDIT):
             views |= {"inventory:system_create", "inventory:system_edit", "inventory:infotype_create",
                       "inventory:infotype_edit"}
@@ -205,6 +208,11 @@ def supplier_views(role: str) -> set[str]:
     """The supplier organisation's workspace: what it reports and answers for its customers."""
     views = {"core:home", "inventory:system_list", "inventory:system_detail", "organisations:detail",
              "accounts:profile", "mfa_index", "account_change_password"}
+    if has_perm(role, Perm.SUPPLIER_REPORT):
+        views |= {"suppliers:contract_list", "suppliers:contract_detail", "classification:to_us",
+                  "kpis:definition_list", "kpis:definition_detail", "kpis:report_list", "kpis:report_detail",
+                  "meetings:meeting_list", "meetings:meeting_detail", "policies:document_list",
+                  "policies:document_detail"}
     if has_perm(role, Perm.TRAIL_VIEW):
         views |= {"trail:log"}
     return views
