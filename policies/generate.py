@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.generated import insert
-from organisations.models import Membership
+from organisations.models import Membership, Organisation
 from organisations.roles import Role
 from policies import rules
 from policies.models import DEFAULT_INTERVAL, DocumentStatus, GoverningDocument, Kind
@@ -32,6 +32,14 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
     orgs = list(organisations)
     if not orgs:
         return counts
+    # The municipalities' IT companies get documents of their own, shared with their customers.
+    suppliers = list(Organisation.objects.filter(customers__in=orgs).distinct())
+    customers: dict[int, list[int]] = {}
+    for supplier_id, customer_id in Organisation.customers.through.objects.filter(
+            from_organisation__in=suppliers, to_organisation__in=orgs).values_list(
+            "from_organisation_id", "to_organisation_id"):
+        customers.setdefault(supplier_id, []).append(customer_id)
+    orgs += [s for s in suppliers if s not in orgs]
     today = timezone.localdate()
     owners: dict[int, list[int]] = {}
     for org_id, user_id in Membership.objects.filter(organisation__in=orgs, role__in=OWNER_ROLES) \
@@ -43,6 +51,11 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
             docs.append(_document(org, n, rng, owners.get(org.pk, []), today))
     with transaction.atomic():
         insert(GoverningDocument, docs, counts)
+        # The sharing links are plain m2m rows (no trail entry of their own in generated data).
+        through = GoverningDocument.shared_with.through
+        links = [through(governingdocument_id=d.pk, organisation_id=c)
+                 for d in docs for c in customers.get(d.organisation_id, [])]
+        through.objects.bulk_create(links, batch_size=1000)
     return counts
 
 

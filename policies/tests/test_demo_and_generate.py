@@ -46,6 +46,9 @@ def test_generate_inserts_documents_with_trail(world):
     supplier, customers, _ = world
     counts = generate.generate(organisations=customers, rng=random.Random(1), scale=0.01)
     n = GoverningDocument.objects.count()
-    assert counts == {"policies.GoverningDocument": n} and 20 <= n <= 60
+    assert counts == {"policies.GoverningDocument": n} and 25 <= n <= 75
+    theirs = GoverningDocument.objects.filter(organisation=supplier)
+    assert theirs.exists() and all(set(d.shared_with.all()) == set(customers) for d in theirs)
+    assert GoverningDocument.objects.filter(status="in_force", next_review__lt=timezone.localdate()).exists()
     from trail.models import AuditEntry
     assert AuditEntry.objects.filter(model="policies.governingdocument").count() == n
