@@ -1,3 +1,4 @@
+import hashlib
 import time
 from urllib.parse import urlencode
 
@@ -97,14 +98,16 @@ class ApiMethodNotAllowedMiddleware:
         return response
 
 
-SESSION_SEEN_KEY = "tillit_seen"
+SESSION_SEEN_PREFIX = "tillit:seen:"
 
 
 class SessionIdleTimeoutMiddleware:
     """Sign out a session that made no request for SESSION_IDLE_TIMEOUT seconds (ASVS 3.3.2).
 
-    The time of the last request is kept in the session and refreshed at most once a minute,
-    so a page's many requests do not each write the session.
+    The time of the last request is kept in the cache (shared by the workers in production),
+    keyed by a digest of the session key and refreshed at most once a minute: no session or
+    database write per request. A session the cache does not know (a new sign-in, a cleared
+    cache) starts counting now.
     """
 
     REFRESH_SECONDS = 60
@@ -112,19 +115,26 @@ class SessionIdleTimeoutMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @staticmethod
+    def cache_key(session_key: str) -> str:
+        return SESSION_SEEN_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()
+
     def __call__(self, request):
         from django.conf import settings
         from django.contrib.auth import logout
+        from django.core.cache import cache
 
         idle = settings.SESSION_IDLE_TIMEOUT
-        if idle and getattr(request, "user", None) is not None and request.user.is_authenticated:
-            now = int(time.time())
-            seen = request.session.get(SESSION_SEEN_KEY)
+        session_key = getattr(getattr(request, "session", None), "session_key", None)
+        if idle and session_key and request.user.is_authenticated:
+            now, key = int(time.time()), self.cache_key(session_key)
+            seen = cache.get(key)
             if seen is not None and now - seen > idle:
+                cache.delete(key)
                 logout(request)
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": _("Your session has expired; sign in again.")}, status=401)
                 return redirect(f"{reverse('account_login')}?{urlencode({'next': request.get_full_path()})}")
             if seen is None or now - seen >= self.REFRESH_SECONDS:
-                request.session[SESSION_SEEN_KEY] = now
+                cache.set(key, now, idle + self.REFRESH_SECONDS)
         return self.get_response(request)

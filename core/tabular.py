@@ -7,6 +7,7 @@ without running anything a cell holds. Row checking and saving stay with each re
 """
 
 import csv
+import datetime
 import io
 import re
 import zipfile
@@ -35,8 +36,9 @@ MAX_ROWS = 20_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
-# Characters XML 1.0 forbids; openpyxl refuses to write them (text pasted from other tools).
-ILLEGAL_XML = re.compile(r"[\000-\010\013\014\016-\037]")
+# Characters XML 1.0 forbids; openpyxl and python-docx refuse to write them (text pasted from
+# other tools, e.g. a vertical tab), as do lone surrogates and the two non-characters.
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV
 # injection, OWASP); CSV exports prefix such cells with an apostrophe, which imports remove.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -258,14 +260,37 @@ def plain_text(value: str) -> str:
 # --- writing files --------------------------------------------------------------------------
 
 
-def _xlsx_cell(sheet, value: str):
-    value = ILLEGAL_XML.sub("", value)
-    if not value.startswith("="):
+def safe_text(value: Any) -> str:
+    """Any stored text as every export writer (XLSX, CSV, DOCX, PDF) can write it.
+
+    Characters XML forbids are dropped; line breaks and tabs are kept. One function for all
+    writers, so a note with a stray control character cannot make any export fail.
+    """
+    if value is None:
+        return ""
+    return ILLEGAL_XML.sub("", value if isinstance(value, str) else str(value))
+
+
+def xlsx_cell(sheet, value: Any):
+    """A value for sheet.append (any worksheet): text is always stored as text, never as a formula.
+
+    A cell starting with =, +, -, @, tab or CR is what spreadsheet programs run as a formula
+    (OWASP "CSV injection"); in a workbook the cell is typed as a string instead, so the reader
+    sees exactly what was stored. Numbers, dates and None are written as they are.
+    """
+    if value is None or isinstance(value, (bool, int, float, datetime.date)):
         return value
-    # openpyxl would store "=…" as a live formula; keep it the text the user wrote.
-    cell = WriteOnlyCell(sheet, value=value)
+    text = safe_text(value)
+    if not text.startswith(FORMULA_START):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"
     return cell
+
+
+def xlsx_row(sheet, values: Iterable[Any]) -> list:
+    """sheet.append(xlsx_row(sheet, values)): every value written safely (xlsx_cell)."""
+    return [xlsx_cell(sheet, value) for value in values]
 
 
 def xlsx_bytes(title: str, columns: tuple[Column, ...], rows: Iterator[list[str]]) -> bytes:
@@ -278,19 +303,21 @@ def xlsx_bytes(title: str, columns: tuple[Column, ...], rows: Iterator[list[str]
     bold = Font(bold=True)
     header = []
     for text in next(rows):
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = WriteOnlyCell(sheet, value=safe_text(text))
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def _csv_safe(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
+def csv_safe(value: Any) -> str:
+    """A CSV cell spreadsheet programs show as text: a formula start gets an apostrophe before it."""
+    text = safe_text(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def csv_bytes(rows: Iterable[list[str]]) -> bytes:
@@ -298,5 +325,5 @@ def csv_bytes(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     for row in rows:
-        writer.writerow([_csv_safe(value) for value in row])
+        writer.writerow([csv_safe(value) for value in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from classification.schemes import ASPECT_LABELS
+from core.tabular import safe_text
 from core.tenancy import Tenant
 from placement import charts, legal, rules, selectors
 from placement.analysis import Analysis, country_list, signed_score
@@ -322,39 +323,38 @@ def render_docx(document: DecisionDocument) -> bytes:
 
     with translation.override(DOCUMENT_LANGUAGE):
         doc = Document()
-        doc.core_properties.title = document.title
+        doc.core_properties.title = safe_text(document.title)
         doc.core_properties.language = DOCUMENT_LANGUAGE
         head = doc.add_table(rows=2, cols=2)
-        head.cell(0, 0).text = document.organisation
-        head.cell(0, 1).text = document.kind
-        head.cell(1, 0).text = f"{_('Date')}: {document.date}"
-        head.cell(1, 1).text = f"{_('Registration number')}: {document.registration_number or '–'}"
-        doc.add_heading(document.title, level=1)
-        doc.add_paragraph(document.version)
+        head.cell(0, 0).text = safe_text(document.organisation)
+        head.cell(0, 1).text = safe_text(document.kind)
+        head.cell(1, 0).text = safe_text(f"{_('Date')}: {document.date}")
+        head.cell(1, 1).text = safe_text(f"{_('Registration number')}: {document.registration_number or '–'}")
+        doc.add_heading(safe_text(document.title), level=1)
+        doc.add_paragraph(safe_text(document.version))
         for block in document.blocks:
             if block.kind == "heading":
-                doc.add_heading(block.text, level=block.level)
+                doc.add_heading(safe_text(block.text), level=block.level)
             elif block.kind == "paragraph":
-                doc.add_paragraph(block.text)
+                doc.add_paragraph(safe_text(block.text))
             elif block.kind == "list":
-                doc.add_paragraph(block.text).runs[0].bold = True
+                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
                 for item in block.items:
-                    doc.add_paragraph(item, style="List Bullet")
+                    doc.add_paragraph(safe_text(item), style="List Bullet")
             elif block.kind == "table":
-                caption = doc.add_paragraph(block.text)
-                caption.runs[0].bold = True
+                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
                 table = doc.add_table(rows=1, cols=len(block.header))
                 table.style = "Table Grid"
                 for i, text in enumerate(block.header):
                     cell = table.rows[0].cells[i]
-                    cell.text = text
-                    cell.paragraphs[0].runs[0].bold = True
+                    cell.text = ""
+                    cell.paragraphs[0].add_run(safe_text(text)).bold = True
                 for row in block.rows:
                     cells = table.add_row().cells
                     for i, text in enumerate(row):
-                        cells[i].text = text
+                        cells[i].text = safe_text(text)
             elif block.kind == "chart":
-                doc.add_paragraph(block.text).runs[0].bold = True
+                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
                 doc.add_picture(io.BytesIO(charts.cost_chart_png(document.chart_series)), width=Cm(16))
         for paragraph in doc.paragraphs:
             for run in paragraph.runs:

@@ -16,6 +16,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from core.tabular import safe_text, xlsx_row
 from requirements.models import ATTRIBUTE_SETS, Status, Theme
 from requirements.selectors import SoaRow, SystemRequirements
 
@@ -74,18 +75,18 @@ def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: st
         book = Workbook()
         sheet = book.active
         sheet.title = _("Requirements")[:31]
-        sheet.append([_("Security requirements for %(system)s") % {"system": report.system.name}])
+        sheet.append(xlsx_row(sheet, [_("Security requirements for %(system)s") % {"system": report.system.name}]))
         sheet["A1"].font = Font(bold=True, size=14)
         for label, value in _facts(report, form, today):
-            sheet.append([label, value])
+            sheet.append(xlsx_row(sheet, [label, value]))
         for notice in _notices(report):
-            sheet.append([_("Note"), notice])
+            sheet.append(xlsx_row(sheet, [_("Note"), notice]))
         sheet.append([])
         header = [_("Area"), _("Code"), _("Title"), _("Requirement"), _("Annex A"), _("NIS2 article 21(2)")]
         with_status = form == "is"
         if with_status:
             header += [_("Status"), _("How it is met (evidence)"), _("Reason it does not apply"), _("Assessed")]
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, header))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in report.shown:
@@ -96,7 +97,7 @@ def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: st
                 values += [str(Status(status.status).label) if status else _("Not assessed"),
                            status.evidence if status else "", status.reason if status else "",
                            status.assessed_at.date().isoformat() if status and status.assessed_at else ""]
-            sheet.append(values)
+            sheet.append(xlsx_row(sheet, values))
         for letter, width in zip("ABCDEFGHIJ", (22, 9, 40, 80, 16, 12, 14, 40, 30, 12)):
             sheet.column_dimensions[letter].width = width
         for cells in sheet.iter_rows(min_row=1):
@@ -114,19 +115,20 @@ def system_docx(report: SystemRequirements, *, form: str = "shall", language: st
     with translation.override(language):
         document = Document()
         document.styles["Normal"].font.size = Pt(10)
-        document.add_heading(_("Security requirements for %(system)s") % {"system": report.system.name}, level=0)
+        document.add_heading(safe_text(_("Security requirements for %(system)s") % {"system": report.system.name}),
+                             level=0)
         document.add_paragraph(_("Annex to a procurement or a contract") if form == "shall"
                                else _("Self-assessment of the security requirements"))
         facts = document.add_table(rows=0, cols=2)
         facts.style = "Table Grid"
         for label, value in _facts(report, form, today):
             cells = facts.add_row().cells
-            cells[0].text, cells[1].text = label, value
+            cells[0].text, cells[1].text = safe_text(label), safe_text(value)
         for notice in _notices(report):
-            document.add_paragraph(notice, style="Intense Quote")
+            document.add_paragraph(safe_text(notice), style="Intense Quote")
         with_status = form == "is"
         for label, rows in report.groups():
-            document.add_heading(str(label), level=1)
+            document.add_heading(safe_text(label), level=1)
             header = [_("Code"), _("Requirement"), _("Annex A")] + ([_("Status")] if with_status else [])
             table = document.add_table(rows=1, cols=len(header))
             table.style = "Table Grid"
@@ -139,7 +141,7 @@ def system_docx(report: SystemRequirements, *, form: str = "shall", language: st
                 if with_status:
                     values.append(str(Status(row.status.status).label) if row.status else _("Not assessed"))
                 for cell, text in zip(table.add_row().cells, values):
-                    cell.text = text
+                    cell.text = safe_text(text)
         if not report.shown:
             document.add_paragraph(_("No requirements."))
         document.add_paragraph(_("Annex A refers to the control numbers of ISO/IEC 27001:2022. The requirements "
@@ -157,14 +159,14 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
         book = Workbook()
         sheet = book.active
         sheet.title = _("Statement of applicability")[:31]
-        sheet.append([_("Statement of applicability")])
+        sheet.append(xlsx_row(sheet, [_("Statement of applicability")]))
         sheet["A1"].font = Font(bold=True, size=14)
-        sheet.append([_("Organisation"), organisation_name])
-        sheet.append([_("Date"), today.isoformat()])
+        sheet.append(xlsx_row(sheet, [_("Organisation"), organisation_name]))
+        sheet.append(xlsx_row(sheet, [_("Date"), today.isoformat()]))
         sheet.append([])
         header = [_("Control"), _("Name"), _("Theme"), _("Applicable"), _("Reason"), _("Implementation status"),
                   _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
-        sheet.append(header)
+        sheet.append(xlsx_row(sheet, header))
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for row in rows:
@@ -177,13 +179,13 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
                 reason = ""
             else:
                 reason = _("Reason pending") if statement.reason_pending else statement.reason
-            sheet.append([
+            sheet.append(xlsx_row(sheet, [
                 control.number, control.name, str(Theme(control.theme).label), applicable, reason,
                 str(statement.get_implementation_display()) if statement else "",
                 statement.note if statement else "",
                 ", ".join(r.code for r in row.requirements),
                 *[", ".join(labels) for _label, labels in control.attribute_labels()],
-            ])
+            ]))
         for letter, width in zip("ABCDEFGHIJKLM", (9, 40, 16, 12, 40, 18, 30, 30, 22, 30, 22, 36, 28)):
             sheet.column_dimensions[letter].width = width
         out = io.BytesIO()

@@ -84,6 +84,8 @@ def _queries(client, url: str, **headers) -> list[str]:
 
 def _same_count(world, client, url: str, expected: int, must_show: str, **headers) -> None:
     world(SMALL)
+    # A first request may record a token's last use (at most once a minute); not measured.
+    client.get(url, **headers)
     small = _queries(client, url, **headers)
     world(LARGE - SMALL)
     response = client.get(url, **headers)
@@ -166,12 +168,12 @@ def test_audit_trail_log(world, login):
 
 
 def test_api_systems_list(world, client):
-    # The token with its user, the user's memberships with their organisations, the token's
-    # last-used time, COUNT for the paginator, one page of systems joined with owner,
-    # administrator, supplier, organisation and unit.
+    # The token with its user, the user's memberships with their organisations, COUNT for the
+    # paginator, one page of systems joined with owner, administrator, supplier, organisation
+    # and unit.
     _, raw = ApiToken.issue(user=world.coordinator, name="query counts")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-    _same_count(world, client, "/api/systems?sort=-name", 5, must_show="System 039", **headers)
+    _same_count(world, client, "/api/systems?sort=-name", 4, must_show="System 039", **headers)
 
 
 @pytest.fixture
@@ -234,9 +236,9 @@ def test_placement_assessments_list_filtered(assessments, login):
 
 
 def test_api_placement_assessments_list(assessments, client):
-    # The token with its user, the memberships, the token's last-used time, COUNT for the
-    # paginator, one page of assessments with the alternatives counted.
+    # The token with its user, the memberships, COUNT for the paginator, one page of
+    # assessments with the alternatives counted.
     _, raw = ApiToken.issue(user=assessments.coordinator, name="query counts")
     headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     # (JSON escapes "ö", so the title is matched by its tail.)
-    _same_count(assessments, client, "/api/placement", 5, must_show="mning 039", **headers)
+    _same_count(assessments, client, "/api/placement", 4, must_show="mning 039", **headers)

@@ -97,24 +97,28 @@ def test_the_shared_cache_check(backend, errors):
 def test_an_idle_session_is_signed_out_and_a_busy_one_is_not(org_a, member, login):
     import time
 
-    from core.middleware import SESSION_SEEN_KEY
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.middleware import SessionIdleTimeoutMiddleware
 
     client = login(member(org_a))
     assert client.get("/").status_code == 200
-    seen = client.session[SESSION_SEEN_KEY]
-    # Requests within the minute do not write the session again.
-    client.get("/")
-    assert client.session[SESSION_SEEN_KEY] == seen
+    key = SessionIdleTimeoutMiddleware.cache_key(client.session.session_key)
+    seen = cache.get(key)
+    assert seen is not None
+    # Keeping track writes neither the session nor anything else in the database.
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [q for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert cache.get(key) == seen
 
-    session = client.session
-    session[SESSION_SEEN_KEY] = int(time.time()) - 29 * 60
-    session.save()
+    cache.set(key, int(time.time()) - 29 * 60)
     assert client.get("/").status_code == 200
-    assert client.session[SESSION_SEEN_KEY] >= int(time.time()) - 5
+    assert cache.get(key) >= int(time.time()) - 5
 
-    session = client.session
-    session[SESSION_SEEN_KEY] = int(time.time()) - 31 * 60
-    session.save()
+    cache.set(key, int(time.time()) - 31 * 60)
     response = client.get("/systems/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/?next=%2Fsystems%2F")
     assert "_auth_user_id" not in client.session

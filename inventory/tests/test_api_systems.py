@@ -356,13 +356,15 @@ def test_the_list_runs_the_same_queries_for_3_and_for_30_systems(client, org_a, 
     api = Api(client, member(org_a, Role.COORDINATOR))
     people = [member(org_a, Role.SYSTEM_OWNER), member(org_a, Role.SYSTEM_ADMINISTRATOR)]
     # 1 the token with its user, 2 the user's memberships with their organisations,
-    # 3 the token's last_used_at, 4 the count for the paginator, 5 one page of systems with
-    # their owner, administrator, supplier, organisation and unit joined.
+    # 3 the count for the paginator, 4 one page of systems with their owner, administrator,
+    # supplier, organisation and unit joined. The token's last use is written at most once a
+    # minute, by the first request, which is not measured.
     _grow(org_a, supplier_org, people, 0, 3)
-    with django_assert_num_queries(5):
+    api.get("/api/systems")
+    with django_assert_num_queries(4):
         small = api.get("/api/systems")
     _grow(org_a, supplier_org, people, 3, 27)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         large = api.get("/api/systems")
     assert (len(small.json()["results"]), len(large.json()["results"])) == (3, 30)
 
