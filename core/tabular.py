@@ -33,7 +33,10 @@ from openpyxl.utils import get_column_letter
 MAX_ROWS = 20_000
 # An XLSX file is a zip archive; refuse archives that unpack to far more than any real
 # register would (a "zip bomb" would otherwise fill the memory while openpyxl reads it).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A 20 000-row register of 18 columns unpacks to about 30 MB.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+# More columns than any register has (the widest has a few dozen).
+MAX_COLUMNS = 100
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the pre-2007 .xls format
 # Characters XML 1.0 forbids; openpyxl and python-docx refuse to write them (text pasted from
@@ -125,27 +128,82 @@ def _numbered(rows: Iterable[list[str]]) -> list[tuple[int, list[str]]]:
     Blank rows are skipped but counted, and never stored: Excel may keep a million formatted,
     empty rows after the data.
     """
-    numbered = []
+    numbered, max_rows = [], import_limits()[0]
     for number, cells in enumerate(rows, start=1):
         if any(cells):
             numbered.append((number, cells))
-            if len(numbered) > MAX_ROWS + 1:  # the heading row plus MAX_ROWS records
+            if len(numbered) > max_rows + 1:  # the heading row plus max_rows records
                 raise ImportFileError(
-                    _("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
+                    _("The file has more than %(max)d rows; split it into smaller files.") % {"max": max_rows})
     return numbered
+
+
+def import_limits() -> tuple[int, int, int]:
+    """(rows, columns, unpacked bytes) an imported file may have; settings override the defaults."""
+    return (getattr(settings, "TILLIT_IMPORT_MAX_ROWS", MAX_ROWS),
+            getattr(settings, "TILLIT_IMPORT_MAX_COLUMNS", MAX_COLUMNS),
+            getattr(settings, "TILLIT_IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES))
+
+
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:([A-Z]+)(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _too_many_columns(max_columns: int) -> ImportFileError:
+    return ImportFileError(
+        _("The workbook has more than %(max)d columns; Tillit reads at most %(max)d.") % {"max": max_columns})
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a workbook by what its zip archive declares, before any of it is unpacked.
+
+    The declared sizes bound what zipfile unpacks, so a small file that would unpack to far
+    more than any register (a "zip bomb") is refused at once; so is a sheet whose size record
+    declares more rows or columns than an import may have.
+    """
+    max_rows, max_columns, max_bytes = import_limits()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        infos = archive.infolist()
+        unpacked = sum(info.file_size for info in infos)
+        if unpacked > max_bytes:
+            raise ImportFileError(
+                _("The workbook unpacks to %(size)s; Tillit imports at most %(max)s unpacked. "
+                  "Remove empty rows and columns or split it into smaller files.")
+                % {"size": filesizeformat(unpacked), "max": filesizeformat(max_bytes)})
+        for info in infos:
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as sheet:
+                    match = DIMENSION.search(sheet.read(4096))
+                if match and _column_number(match.group(1)) > max_columns:
+                    raise _too_many_columns(max_columns)
+                if match and int(match.group(2)) > max_rows + 1 + 1000:
+                    # Blank rows after the data are allowed, up to a margin.
+                    raise ImportFileError(
+                        _("The file has more than %(max)d rows; split it into smaller files.") % {"max": max_rows})
 
 
 def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(_("The workbook unpacks to more data than Tillit imports."))
+        _check_archive(data)
+        max_columns = import_limits()[1]
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         # Files written by other programs may carry a wrong size record; read every row.
         sheet.reset_dimensions()
-        rows = _numbered([_cell_text(v) for v in values] for values in sheet.iter_rows(values_only=True))
+
+        def cells():
+            for values in sheet.iter_rows(values_only=True):
+                if len(values) > max_columns and any(v not in (None, "") for v in values[max_columns:]):
+                    raise _too_many_columns(max_columns)
+                yield [_cell_text(v) for v in values[:max_columns]]
+
+        rows = _numbered(cells())
         workbook.close()
         return rows
     except ImportFileError:

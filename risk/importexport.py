@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.tabular import (
-    MAX_ROWS,
     ByName,
     Column,
     ImportFileError,
     RowError,
     choice_options,
+    import_limits,
     plain_text,
     read_headers,
     read_table,
@@ -388,8 +388,9 @@ def risks_import(*, tenant: Tenant, file) -> ImportResult:
     data_rows = table[1:]
     if not data_rows:
         raise ImportFileError(_("The file has no rows below the column headings."))
-    if len(data_rows) > MAX_ROWS:
-        raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller files.") % {"max": MAX_ROWS})
+    max_rows = import_limits()[0]
+    if len(data_rows) > max_rows:
+        raise ImportFileError(_("The file has more than %(max)d rows; split it into smaller files.") % {"max": max_rows})
     id_position = next((p for p, (c, _h) in found.items() if c.kind == Kind.ID), None)
     ids = []
     if id_position is not None:

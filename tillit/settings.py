@@ -40,7 +40,8 @@ def env_secret(name: str, default: str = "") -> str:
 
 DEBUG = env_bool("TILLIT_DEBUG", False)
 # The test suite runs with tillit.test_settings (pytest-django) or `manage.py test`.
-TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
+TESTING = ("pytest" in sys.modules or sys.argv[1:2] == ["test"]
+           or os.environ.get("DJANGO_SETTINGS_MODULE") == "tillit.test_settings")
 # Commands that sign nothing and serve nothing (schema, translations, static files, demo data)
 # also run where no key is configured: a developer's checkout, a container image build.
 KEYLESS_COMMANDS = {"makemigrations", "migrate", "showmigrations", "sqlmigrate", "makemessages",
@@ -274,6 +275,11 @@ if env_str("TILLIT_S3_BUCKET"):
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 TILLIT_MAX_IMPORT_BYTES = env_int("TILLIT_MAX_IMPORT_BYTES", 5 * 1024 * 1024)
+# What an imported workbook may hold, checked before it is parsed (core.tabular): a small
+# XLSX can unpack to far more than any register and keep a worker busy past its timeout.
+TILLIT_IMPORT_MAX_ROWS = env_int("TILLIT_IMPORT_MAX_ROWS", 20_000)
+TILLIT_IMPORT_MAX_COLUMNS = env_int("TILLIT_IMPORT_MAX_COLUMNS", 100)
+TILLIT_IMPORT_MAX_UNPACKED_BYTES = env_int("TILLIT_IMPORT_MAX_UNPACKED_BYTES", 40 * 1024 * 1024)
 
 EMAIL_BACKEND = env_str("TILLIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("TILLIT_EMAIL_HOST", "localhost")

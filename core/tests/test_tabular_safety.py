@@ -70,3 +70,83 @@ def test_the_risk_export_is_safe(org_a, member, login):
     cells = _workbook_cells(response.content)
     assert not [c for c in cells if c.data_type == "f"]
     assert "=1+1" in [c.value for c in cells]
+
+
+# --- point 8: a workbook that unpacks big is refused before it is parsed ----------------------
+
+
+class _Upload(io.BytesIO):
+    def __init__(self, data: bytes, name: str = "import.xlsx"):
+        super().__init__(data)
+        self.name, self.size = name, len(data)
+
+
+def _bomb(rows: int, columns: int) -> bytes:
+    """A real workbook of rows × columns identical cells: tiny compressed, large unpacked."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Blad1")
+    sheet.append([f"Kolumn {c}" for c in range(columns)])
+    row = ["x"] * columns
+    for _ in range(rows):
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_small_file_that_unpacks_big_is_refused_early_with_its_sizes(settings):
+    import time
+    import zipfile
+
+    from core.tabular import ImportFileError, read_table
+
+    settings.TILLIT_IMPORT_MAX_UNPACKED_BYTES = 2 * 1024 * 1024
+    settings.LANGUAGE_CODE = "en"
+    data = _bomb(3000, 40)
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    assert unpacked > 2 * 1024 * 1024 and unpacked > 20 * len(data)
+    started = time.monotonic()
+    with pytest.raises(ImportFileError, match="unpacks to .* at most 2.0\u00a0MB"):
+        read_table(_Upload(data))
+    assert time.monotonic() - started < 1
+
+
+def test_a_workbook_with_too_many_columns_is_refused(settings):
+    from core.tabular import ImportFileError, read_table
+
+    settings.TILLIT_IMPORT_MAX_COLUMNS = 30
+    settings.LANGUAGE_CODE = "en"
+    with pytest.raises(ImportFileError, match="more than 30 columns"):
+        read_table(_Upload(_bomb(5, 31)))
+    assert len(read_table(_Upload(_bomb(5, 30)))) == 6
+
+
+def _declaring(data: bytes, ref: str) -> bytes:
+    """The workbook with a size record (<dimension>) that declares ref, as Excel writes one."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<sheetViews>", f'<dimension ref="{ref}"/><sheetViews>'.encode(), 1)
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+def test_a_workbook_declaring_too_many_rows_or_columns_is_refused_before_parsing(settings, monkeypatch):
+    from core import tabular
+
+    settings.TILLIT_IMPORT_MAX_ROWS, settings.LANGUAGE_CODE = 100, "en"
+
+    def never(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(tabular, "load_workbook", never)
+    with pytest.raises(tabular.ImportFileError, match="more than 100 rows"):
+        tabular.read_table(_Upload(_declaring(_bomb(3, 2), "A1:B20000")))
+    with pytest.raises(tabular.ImportFileError, match="more than 100 columns"):
+        tabular.read_table(_Upload(_declaring(_bomb(3, 2), "A1:IP3")))

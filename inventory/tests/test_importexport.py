@@ -11,7 +11,6 @@ from django.test.utils import override_settings
 from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
-from core import tabular
 from core.tenancy import tenant_for
 from inventory import importexport
 from inventory.importexport import ImportFileError, RowError
@@ -474,8 +473,8 @@ def test_an_xlsx_file_without_extension_is_recognised_and_cell_types_are_read(te
     assert (system.personal_data, system.contract) == (True, "1234")
 
 
-def test_a_file_with_too_many_rows_is_refused(tenant, monkeypatch):
-    monkeypatch.setattr(tabular, "MAX_ROWS", 3)
+def test_a_file_with_too_many_rows_is_refused(tenant, settings):
+    settings.TILLIT_IMPORT_MAX_ROWS = 3
     rows = [["Name"], ["A"], [], ["B"], ["C"]]
     assert importexport.systems_import(tenant=tenant, file=_csv_upload(rows)).created == 3
     with pytest.raises(ImportFileError) as error:
