@@ -5,6 +5,9 @@ A request carries `Authorization: Bearer <token>`; the optional header `X-Organi
 The resulting `request.tenant` is the same Tenant the pages use (core.tenancy).
 """
 
+import datetime
+import logging
+import typing
 from dataclasses import asdict
 from typing import Annotated
 
@@ -13,17 +16,20 @@ from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from ninja import Field, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from accounts.models import ApiToken
 from accounts.services import has_totp
 from core.tenancy import Memberships, Tenant
 from trail.context import _current, actor_for_user
 
+
+logger = logging.getLogger("tillit.api")
 
 # A record id the database can hold: a larger one overflows SQLite's INTEGER in `pk__in`
 # lookups (a 500 instead of a 422).
@@ -39,12 +45,35 @@ def _refuse_nul(value):
     return value
 
 
+def _is_date_field(annotation) -> bool:
+    if annotation in (datetime.date, datetime.datetime):
+        return True
+    return any(_is_date_field(arg) for arg in typing.get_args(annotation))
+
+
 class InputSchema(Schema):
     """Base of request bodies and query filters.
 
     PostgreSQL can neither store nor compare text with NUL characters (psycopg raises a
-    DataError, i.e. a 500), so such input is refused here as invalid (422).
+    DataError, i.e. a 500), so such input is refused here as invalid (422). So is a body that
+    is not a JSON object (a bare string, number or array), and a number where a date belongs
+    (pydantic would read 0 as 1970-01-01).
     """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _object_only(cls, value, handler):
+        if isinstance(value, (str, bytes, int, float, list, tuple)) or value is None:
+            raise PydanticCustomError("model_type", _("Send a JSON object with the fields."))
+        return handler(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _dates_as_text(cls, value, info: ValidationInfo):
+        field = cls.model_fields.get(info.field_name)
+        if (field is not None and isinstance(value, (int, float)) and _is_date_field(field.annotation)):
+            raise PydanticCustomError("date_type", _("Write the date as text: YYYY-MM-DD."))
+        return value
 
     @field_validator("*")
     @classmethod
@@ -143,6 +172,57 @@ def install_error_handlers(api) -> None:
         # Django would answer these with its HTML 400 page.
         return api.create_response(request, {"detail": _("The request was refused.")}, status=400)
 
+    @api.exception_handler(Exception)
+    def unexpected(request, exc):
+        # The last resort: an error no handler expects is a bug to fix, but the client still
+        # gets JSON like every other answer of the API, and the traceback goes to the log.
+        logger.exception("Unexpected error in %s %s", request.method, request.path)
+        return api.create_response(request, {"detail": _("Something went wrong on our side; it has been logged.")},
+                                   status=500)
+
     @api.exception_handler(NinjaValidationError)
     def invalid_shape(request, exc):
         return api.create_response(request, {"detail": _("The data is not valid."), "errors": exc.errors}, status=422)
+
+
+class ErrorOut(Schema):
+    """Every error answer of the API: a message, and for invalid data the errors per field."""
+
+    detail: str
+    errors: dict | list | None = None
+
+
+ERROR_RESPONSES = {
+    "401": "No valid API token (missing, unknown, revoked or expired).",
+    "403": "The token's user may not do this here (role, organisation, two-factor requirement).",
+    "404": "No such record in the organisation's scope.",
+    "422": "The data is not valid; `errors` says why, per field.",
+}
+
+
+def document_errors(schema: dict) -> dict:
+    """Add the error answers every operation may give to an OpenAPI schema (django-ninja's)."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("ErrorOut", ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}"))
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for status, description in ERROR_RESPONSES.items():
+                if status in ("401", "403") and operation.get("security") == []:
+                    continue
+                existing = operation["responses"].get(status)
+                if existing is None or "content" not in existing:
+                    operation["responses"][status] = {
+                        "description": (existing or {}).get("description") or description,
+                        "content": {"application/json": {"schema": ref}},
+                    }
+    return schema
+
+
+class TillitNinjaAPI(NinjaAPI):
+    """The API root; its OpenAPI schema documents the error answers (401, 403, 404, 422)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_errors(super().get_openapi_schema(*args, **kwargs))

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -113,8 +114,12 @@ def dependency_add(*, tenant: Tenant, system: System, depends_on: System, descri
     return dep
 
 
-def dependency_remove(*, tenant: Tenant, dependency_id) -> None:
-    tenant.get(SystemDependency, dependency_id, write=True).delete()
+def dependency_remove(*, tenant: Tenant, system_id, dependency_id) -> None:
+    """Remove what system_id depends on; a dependency of another system (the URL's) is not found."""
+    dependency = tenant.get(SystemDependency, dependency_id, write=True)
+    if dependency.system_id != int(system_id):
+        raise Http404
+    dependency.delete()
 
 
 def infotype_save(*, tenant: Tenant, infotype: InformationType | None, data: dict) -> InformationType:

@@ -105,7 +105,7 @@ def dependency_add(request, pk):
 @tenant_required(Perm.INVENTORY_EDIT)
 @require_POST
 def dependency_remove(request, pk, dep_pk):
-    services.dependency_remove(tenant=request.tenant, dependency_id=dep_pk)
+    services.dependency_remove(tenant=request.tenant, system_id=pk, dependency_id=dep_pk)
     messages.success(request, _("The dependency was removed."))
     return redirect("inventory:system_detail", pk=pk)
 

@@ -124,7 +124,7 @@ class ClassificationChangeOut(Schema):
     now: str
 
 
-class QuestionOut(Schema):
+class PlacementQuestionOut(Schema):
     perspective: str
     question: str
     answer: str
@@ -152,7 +152,7 @@ class AssessmentOut(Schema):
     revision: int
     systems: list[int]
     information_types: list[int]
-    checklist: list[QuestionOut]
+    checklist: list[PlacementQuestionOut]
     alternatives: list[AlternativeOut]
     rules: list[RuleOut]
     decision: DecisionOut | None
@@ -221,7 +221,7 @@ class FindingOut(Schema):
     text: str
 
 
-class CellOut(Schema):
+class PlacementCellOut(Schema):
     alternative_id: int
     computed_verdict: str
     verdict: str
@@ -235,7 +235,7 @@ class PerspectiveOut(Schema):
     perspective: str
     label: str
     facts: list[list[str]]
-    alternatives: list[CellOut]
+    alternatives: list[PlacementCellOut]
 
 
 class VerdictIn(InputSchema):
@@ -292,12 +292,12 @@ class DecisionIn(InputSchema):
     follow_up_date: datetime.date | None = None
 
 
-class RiskIn(InputSchema):
+class PlacementRiskIn(InputSchema):
     perspective: Perspective
     title: str = Field("", max_length=300)
 
 
-class RiskOut(Schema):
+class PlacementRiskOut(Schema):
     id: int
     title: str
 
@@ -478,9 +478,9 @@ def set_requirements(request, alternative_id: int, payload: RequirementsIn):
     return _alternative(request, alternative_id)
 
 
-@router.post("/alternatives/{int:alternative_id}/risks", response={201: RiskOut},
+@router.post("/alternatives/{int:alternative_id}/risks", response={201: PlacementRiskOut},
              summary="Raise a risk into the risk register from a perspective of an alternative")
-def raise_risk(request, alternative_id: int, payload: RiskIn):
+def raise_risk(request, alternative_id: int, payload: PlacementRiskIn):
     alternative = _alternative(request, alternative_id, write=True)
     risk = integrations.risk_raise(tenant=request.tenant, alternative=alternative, perspective=payload.perspective,
                                    title=payload.title)

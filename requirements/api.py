@@ -260,7 +260,8 @@ def system_requirements(request, system_id: RecordId):
 
 class StatusIn(InputSchema):
     status: Status
-    reason: str = ""
+    reason: str = Field("", description="Why the requirement does not apply: required for not_applicable, "
+                                        "refused (422) for every other status")
     evidence: str = ""
     link: str = Field("", max_length=500)
     version: int | None = Field(None, description="The version you read; a different current version answers 409")
@@ -273,6 +274,11 @@ def set_status(request, system_id: RecordId, requirement_id: RecordId, payload: 
     tenant.new(RequirementStatus)  # permission check before anything is read
     system = selectors.own_system(tenant=tenant, pk=system_id)
     requirement = tenant.get(Requirement, requirement_id)
+    if payload.reason.strip() and payload.status != Status.NOT_APPLICABLE:
+        # The page's form may keep a reason typed before the status changed; an API client
+        # that sends one means it, so it is told rather than have it silently dropped.
+        raise ValidationError({"reason": _("A reason is only recorded for the status “not applicable”; "
+                                           "leave it empty for this status.")})
     try:
         return services.requirement_status_set(tenant=tenant, system=system, requirement=requirement,
                                                data=payload.dict(), version=payload.version)

@@ -1,10 +1,8 @@
 """The REST API root: /api/, schema at /api/openapi.json, docs at /api/docs."""
 
-from ninja import NinjaAPI
+from core.api import TillitNinjaAPI, TokenAuth, install_error_handlers
 
-from core.api import TokenAuth, install_error_handlers
-
-api = NinjaAPI(
+api = TillitNinjaAPI(
     title="Tillit API",
     version="1",
     description="Information security management for municipalities. Authenticate with "
