@@ -69,6 +69,7 @@ NAVIGATION = [
         [
             ("actions", "actions:action_list", _("Action plan"), "view", ALL),
             ("actions", "actions:reminders", _("Your reminders"), "view", ALL),
+            ("jobs", "jobs:job_list", _("Your background jobs"), "view", ALL),
             ("trail", "trail:log", _("Audit trail"), "trail.view", ALL),
         ],
     ),

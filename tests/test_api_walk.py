@@ -41,13 +41,15 @@ from trail.api import RECORD_TYPES
 # walk fails on a parameter it cannot fill.
 TEXT_PARAMETERS: dict[str, Callable[[], list[str]]] = {
     "record_type": lambda: sorted(RECORD_TYPES),
+    # A contract's checklist row is named by its area (suppliers/data/contract_checklist.json).
+    "area_key": lambda: ["audit"],
 }
 
 # Body fields, by name, that name a user by e-mail or an organisation by slug; with the
 # `*_id` and `*_ids` fields they are the references a body can make to other records.
 EMAIL_REFERENCES = {"owner", "administrator", "responsible", "assessed_by", "approved_by", "accepted_by",
                     "recorded_by"}
-SLUG_REFERENCES = {"shared_with"}
+SLUG_REFERENCES = {"shared_with", "addressed_to", "participants"}
 
 _calls = itertools.count(1)
 
