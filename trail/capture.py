@@ -108,6 +108,10 @@ def on_m2m(sender, instance, action: str, model, pk_set, reverse: bool, **kwargs
     key = "added" if action == "post_add" else "removed"
     if action == "post_clear":
         key, pk_set = "cleared", set()
+    elif not pk_set:
+        # Django passes only the links that really were added or removed: adding a link that
+        # exists already changes nothing, so nothing is written (load_demo run twice).
+        return
     chain.append([_entry(instance, Action.UPDATE, {field.name: {key: sorted(pk_set or [])}})])
 
 
