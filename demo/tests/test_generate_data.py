@@ -33,8 +33,9 @@ def test_it_generates_counts_proportional_to_the_scale():
     assert Supplier.objects.count() == 2 * 5
     assert InformationType.objects.count() == 2 * 5
     assert Unit.objects.count() == 2 * 8
-    # One member per role: seven municipal roles in each municipality, four in the IT company.
-    assert Membership.objects.count() == 2 * 7 + 4
+    # One member per role: seven municipal roles in each municipality, six in the IT company
+    # (administrator, coordinator, read-only supplier, service manager, security lead, reader).
+    assert Membership.objects.count() == 2 * 7 + 6
     links = System.information_types.through.objects.count()
     assert 100 <= links <= 300
     shared = System.shared_with.through.objects.count()
@@ -49,7 +50,7 @@ def test_it_keeps_the_audit_trail_intact_with_one_create_entry_per_row():
     assert creates.filter(model="inventory.system").count() == 100
     assert creates.filter(model="inventory.systemdependency").count() == 150
     assert creates.filter(model="accounts.user").count() == User.objects.count()
-    assert creates.filter(model="organisations.membership").count() == 18
+    assert creates.filter(model="organisations.membership").count() == Membership.objects.count() == 20
     assert creates.count() == AuditEntry.objects.count()
 
 
