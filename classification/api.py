@@ -142,6 +142,8 @@ class SupplierQuestionOut(Schema):
     system_id: int | None
     system: str | None = Field(None, alias="system.name")
     requirement_id: int | None
+    contract_id: int | None
+    contract: str | None = Field(None, alias="contract.title")
     about: str = Field(alias="subject_label")
     supplier_id: int
     supplier: str = Field(alias="supplier.name")
@@ -171,7 +173,7 @@ class SupplierQuestionPage(Schema):
 class QuestionFilters(InputSchema):
     view: str = Field("open", pattern="^(open|overdue|answered|all)$")
     supplier_id: int | None = Field(None, ge=1)
-    subject: str = Field("", pattern="^(|classification|system|requirement)$")
+    subject: str = Field("", pattern="^(|classification|system|requirement|contract)$")
     page: int = Field(1, ge=1)
 
 
@@ -191,6 +193,7 @@ class QuestionIn(SupplierQuestionIn):
     classification_id: RecordId | None = None
     system_id: RecordId | None = None
     requirement_id: RecordId | None = None
+    contract_id: RecordId | None = Field(None, description="One of your organisation's contracts with the supplier")
 
 
 class AnswerIn(InputSchema):
@@ -276,9 +279,10 @@ def _in_scope(request, model, pk, field: str):
 
 
 @router.post("/questions", response={201: SupplierQuestionOut},
-             summary="Ask a supplier a question about a classification, a system or a requirement")
+             summary="Ask a supplier a question about a classification, a system, a requirement or a contract")
 def create_any_question(request, payload: QuestionIn):
     from requirements.models import Requirement
+    from suppliers.models import Contract
 
     tenant = request.tenant
     tenant.new(SupplierQuestion)  # 403 before any lookup when the role may not ask
@@ -291,6 +295,7 @@ def create_any_question(request, payload: QuestionIn):
         tenant=tenant, classification=classification,
         system=_in_scope(request, System, payload.system_id, "system_id"),
         requirement=_in_scope(request, Requirement, payload.requirement_id, "requirement_id"),
+        contract=_in_scope(request, Contract, payload.contract_id, "contract_id"),
         supplier=_in_scope(request, Supplier, payload.supplier_id, "supplier_id"),
         question=payload.question, due_date=payload.due_date)
     return Status(201, _question_out(request, question.pk))

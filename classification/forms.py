@@ -136,17 +136,19 @@ class AskForm(forms.ModelForm):
 
     class Meta:
         model = SupplierQuestion
-        fields = ["supplier", "classification", "system", "requirement", "question", "due_date"]
+        fields = ["supplier", "classification", "system", "requirement", "contract", "question", "due_date"]
         widgets = {"question": forms.Textarea(attrs={"rows": 4}), "due_date": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {"classification": _("A question about a classification blocks it until it is answered.")}
+        help_texts = {"classification": _("A question about a classification blocks it until it is answered."),
+                      "contract": _("One of your contracts with the supplier you ask.")}
 
-    def __init__(self, *args, suppliers, classifications, systems, requirements, **kwargs):
+    def __init__(self, *args, suppliers, classifications, systems, requirements, contracts, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("due_date", default_due_date())
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = suppliers
         self.fields["classification"].queryset = classifications
         self.fields["system"].queryset = systems
         self.fields["requirement"].queryset = requirements
+        self.fields["contract"].queryset = contracts
 
 
 class AnswerForm(forms.Form):
@@ -165,7 +167,8 @@ class QuestionFilterForm(forms.Form):
     supplier = forms.ModelChoiceField(label=_("Supplier"), required=False, queryset=None, empty_label=_("All"))
     subject = forms.ChoiceField(
         label=_("About"), required=False,
-        choices=list(zip(QUESTION_SUBJECTS, [_("Anything"), _("A classification"), _("A system"), _("A requirement")])),
+        choices=list(zip(QUESTION_SUBJECTS, [_("Anything"), _("A classification"), _("A system"), _("A requirement"),
+                                         _("A contract")])),
     )
 
     def __init__(self, *args, suppliers, **kwargs):

@@ -111,8 +111,8 @@ class Classification(TenantModel):
 class SupplierQuestion(TenantModel):
     """A municipality's question to one of its suppliers, e.g. how long logs are kept.
 
-    Its subject is a classification (which it then blocks while open), a system or a
-    requirement; at least one. Addressed to the supplier's organisation when the supplier is in
+    Its subject is a classification (which it then blocks while open), a system, a
+    requirement or a contract with that supplier; at least one. Addressed to the supplier's organisation when the supplier is in
     Tillit (`addressee_lookup`): its service managers and security leads read and answer it
     there. Otherwise the municipality records the answer it got by e-mail (`recorded_by`).
     Open until answered; overdue when its due date has passed.
@@ -127,6 +127,8 @@ class SupplierQuestion(TenantModel):
     requirement = models.ForeignKey("requirements.Requirement", on_delete=models.CASCADE,
                                     related_name="supplier_questions", null=True, blank=True,
                                     verbose_name=_("requirement"))
+    contract = models.ForeignKey("suppliers.Contract", on_delete=models.CASCADE, related_name="supplier_questions",
+                                 null=True, blank=True, verbose_name=_("contract"))
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.CASCADE, related_name="classification_questions",
                                  verbose_name=_("supplier"))
     question = models.TextField(_("question"))
@@ -169,6 +171,8 @@ class SupplierQuestion(TenantModel):
             parts.append(self.system.name)
         if self.requirement_id:
             parts.append(str(self.requirement))
+        if self.contract_id:
+            parts.append(self.contract.title)
         return "; ".join(parts)
 
     @property

@@ -157,7 +157,7 @@ def classification_for(*, tenant: Tenant, information_type):
             .filter(information_type=information_type).first())
 
 
-QUESTION_SUBJECTS = ("", "classification", "system", "requirement")
+QUESTION_SUBJECTS = ("", "classification", "system", "requirement", "contract")
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ class QuestionFilters:
 
 def _questions(qs: QuerySet, view: str) -> QuerySet:
     qs = qs.select_related("supplier", "organisation", "classification__information_type", "system", "requirement",
-                           "asked_by", "answered_by", "recorded_by")
+                           "contract", "asked_by", "answered_by", "recorded_by")
     if view == "open":
         qs = qs.filter(answered_on__isnull=True)
     elif view == "overdue":

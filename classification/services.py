@@ -271,15 +271,16 @@ def classification_settings_save(*, tenant: Tenant, scheme: str, review_months: 
 
 def supplier_question_create(*, tenant: Tenant, supplier: Supplier, question: str, due_date: datetime.date | None,
                              classification: Classification | None = None, system=None,
-                             requirement=None) -> SupplierQuestion:
-    """Ask one of the organisation's suppliers a question about a classification, a system or a
-    requirement (at least one of them).
+                             requirement=None, contract=None) -> SupplierQuestion:
+    """Ask one of the organisation's suppliers a question about a classification, a system, a
+    requirement or one of the organisation's contracts with that supplier (at least one of them).
 
     A due date is required: someone must know when to chase the supplier (PRODUCT.md C2). A
     question about a classification blocks it until answered. Who asked is stored.
     """
     from inventory.models import System
     from requirements.models import Requirement
+    from suppliers.models import Contract
 
     if not tenant.can_edit(SupplierQuestion):
         raise PermissionDenied
@@ -293,12 +294,20 @@ def supplier_question_create(*, tenant: Tenant, supplier: Supplier, question: st
         errors["due_date"] = _("Give the date by which the supplier should answer.")
     elif due_date < asked_on:
         errors["due_date"] = _("The answer cannot be due before the question is asked.")
-    if classification is None and system is None and requirement is None:
-        errors["subject"] = _("Say what the question is about: a classification, a system or a requirement.")
+    if classification is None and system is None and requirement is None and contract is None:
+        errors["subject"] = _("Say what the question is about: a classification, a system, a requirement or a "
+                              "contract.")
     if system is not None and not tenant.owns(system):
         errors["system"] = _("Choose one of your organisation's own systems.")
     if requirement is not None and not tenant.scope(Requirement).filter(pk=requirement.pk).exists():
         errors["requirement"] = _("Choose a requirement of the catalogue or one of your organisation's own.")
+    if contract is not None:
+        # Only the organisation's own contracts: one shared with it (as the supplier) is the
+        # buyer's, and a question about it would go to the wrong party.
+        if not tenant.owns(contract):
+            errors["contract"] = _("Choose one of your organisation's own contracts.")
+        elif supplier is not None and contract.supplier_id != supplier.pk:
+            errors["contract"] = _("The contract is with another supplier: ask the contract's supplier.")
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -309,8 +318,10 @@ def supplier_question_create(*, tenant: Tenant, supplier: Supplier, question: st
                 raise ValidationError(_("Reopen the classification before asking suppliers more questions."))
         if system is not None:
             system = tenant.scope(System).get(pk=system.pk)
+        if contract is not None:
+            contract = tenant.scope(Contract).get(pk=contract.pk)
         item = tenant.new(SupplierQuestion, classification=current, system=system, requirement=requirement,
-                          supplier=supplier, question=question.strip(), asked_by=tenant.user, asked_on=asked_on,
+                          contract=contract, supplier=supplier, question=question.strip(), asked_by=tenant.user, asked_on=asked_on,
                           due_date=due_date)
         item.full_clean()
         item.save()

@@ -259,23 +259,29 @@ def question_list(request):
 def _ask_form(request, tenant):
     from inventory.models import System
     from requirements.models import Requirement
+    from suppliers.models import Contract
 
     initial = {}
-    for name in ("classification", "system", "requirement"):
+    for name in ("classification", "system", "requirement", "contract", "supplier"):
         if request.GET.get(name, "").isdigit():
             initial[name] = int(request.GET[name])
+    own_contracts = tenant.scope(Contract).filter(organisation_id=tenant.membership.organisation_id)
+    if "contract" in initial and "supplier" not in initial:
+        # Asking from a contract's page: the question goes to that contract's supplier.
+        initial["supplier"] = own_contracts.filter(pk=initial["contract"]).values_list("supplier_id", flat=True).first()
     return AskForm(
         request.POST or None, initial=initial, suppliers=tenant.scope(Supplier).order_by("name"),
         classifications=tenant.editable(Classification).exclude(status=ClassificationStatus.APPROVED)
         .select_related("information_type").order_by("information_type__name"),
         systems=tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id).order_by("name"),
         requirements=tenant.scope(Requirement).order_by("code"),
+        contracts=own_contracts.select_related("supplier").order_by("supplier__name", "title"),
     )
 
 
 @tenant_required(Perm.CLASSIFY)
 def question_new(request):
-    """Ask a supplier a question about a classification, a system or a requirement."""
+    """Ask a supplier a question about a classification, a system, a requirement or a contract."""
     tenant = request.tenant
     if not tenant.can_edit(SupplierQuestion):
         raise PermissionDenied

@@ -22,3 +22,12 @@ def need_tuple(need: dict) -> str:
 def aspect_rows(need: dict) -> list[tuple[str, str, int | None]]:
     """(key, label, level) per aspect with a level, for the system page."""
     return [(a, ASPECT_LABELS[a], need.get(a)) for a in ("K", "R", "T", "S") if need.get(a) is not None]
+
+
+@register.simple_tag(takes_context=True)
+def can_ask_supplier(context) -> bool:
+    """Whether the member may ask a supplier a question (the "Ask the supplier" links)."""
+    from classification.models import SupplierQuestion
+
+    tenant = context.get("tenant")
+    return bool(tenant) and tenant.can_edit(SupplierQuestion)
