@@ -108,20 +108,31 @@ class Point:
 def trends(*, tenant: Tenant, definition: KpiDefinition, customer_ids: set[int] | None = None
            ) -> dict[Organisation, list[Point]]:
     """Current values per customer and period (a correction replaces the earlier value), in 2 queries."""
-    rows = (tenant.scope(KpiValue).filter(definition=definition)
-            .values_list("report__shared_with", "report__period_start", "value", "report_id")
+    return trends_of(tenant=tenant, definitions=[definition], customer_ids=customer_ids).get(definition.pk, {})
+
+
+def trends_of(*, tenant: Tenant, definitions, customer_ids: set[int] | None = None
+              ) -> dict[int, dict[Organisation, list[Point]]]:
+    """Trends of several definitions at once (definition id → trends()), in 2 queries whatever
+    the number of definitions and periods: one for every value, one for the customers' names."""
+    by_pk = {d.pk: d for d in definitions}
+    if not by_pk:
+        return {}
+    rows = (tenant.scope(KpiValue).filter(definition_id__in=list(by_pk)).values_list("definition_id", "report__shared_with", "report__period_start", "value", "report_id")
             .order_by("report__period_start", "report__submitted_at", "report_id"))
-    latest: dict[tuple[int, datetime.date], tuple] = {}
-    for org_id, start, value, report_id in rows:
+    latest: dict[tuple[int, int, datetime.date], tuple] = {}
+    for def_id, org_id, start, value, report_id in rows:
         if org_id is None or (customer_ids is not None and org_id not in customer_ids):
             continue
-        latest[(org_id, start)] = (value, report_id)  # later reports overwrite earlier ones
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in={k[0] for k in latest}).only("pk", "name", "slug")}
-    series: dict[Organisation, list[Point]] = defaultdict(list)
-    for (org_id, start), (value, report_id) in sorted(latest.items(), key=lambda kv: (orgs[kv[0][0]].name, kv[0][1])):
-        series[orgs[org_id]].append(Point(start, period_label(definition.period, start), value,
-                                          definition.is_met(value), report_id))
-    return dict(series)
+        latest[(def_id, org_id, start)] = (value, report_id)  # later reports overwrite earlier ones
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in={k[1] for k in latest}).only("pk", "name", "slug")}
+    result: dict[int, dict[Organisation, list[Point]]] = {}
+    for (def_id, org_id, start), (value, report_id) in sorted(
+            latest.items(), key=lambda kv: (kv[0][0], orgs[kv[0][1]].name, kv[0][2])):
+        d = by_pk[def_id]
+        series = result.setdefault(def_id, defaultdict(list))
+        series[orgs[org_id]].append(Point(start, period_label(d.period, start), value, d.is_met(value), report_id))
+    return {def_id: dict(series) for def_id, series in result.items()}
 
 
 def report_values(*, tenant: Tenant, report: KpiReport):
