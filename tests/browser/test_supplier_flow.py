@@ -20,9 +20,11 @@ from playwright.sync_api import expect
 
 from actions.models import Action
 from classification.models import SupplierQuestion
+from core.tenancy import tenant_for
 from kpis.models import KpiDefinition, KpiReport, KpiVerdict, last_ended_start, period_label
 from suppliers.checklist import checklist_areas
 from suppliers.models import ContractAssessment
+from suppliers.services import assessment_save
 from tests.factories import OrganisationFactory, SupplierFactory, SystemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -163,7 +165,8 @@ def test_the_supplier_reports_a_month_once_and_each_municipality_gives_its_own_v
     action = Action.objects.get()
     assert action.organisation == org_b
     assert KpiVerdict.objects.get(organisation=org_b).action == action
-    expect(second.locator("section[aria-labelledby=verdict-title]").get_by_role("link", name=action.title)).to_be_visible()
+    in_plan = second.locator("section[aria-labelledby=verdict-title]").get_by_role("link", name=action.title)
+    expect(in_plan).to_be_visible()
     menu(second, sv("Action plan"))
     expect(second.locator("main table.list tbody")).to_contain_text(action.title)
     menu(first, sv("Action plan"))
@@ -254,9 +257,6 @@ def test_a_contracts_checklist_shows_its_gaps_which_become_actions(
     assert page.url == live_server.url + reverse("suppliers:contract_detail", args=[contract.pk])
 
     # The other areas were assessed as covered earlier (given); three are assessed on the page.
-    from core.tenancy import tenant_for
-    from suppliers.services import assessment_save
-
     tenant = tenant_for(coordinator_user, org_a.pk)
     for area in areas[3:]:
         assessment_save(tenant=tenant, contract=contract, area=area, status="covered", clause="Bilaga 2, 5.1")
