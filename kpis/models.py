@@ -4,8 +4,9 @@ municipality decides on its own.
 A supplier organisation defines its KPIs (KpiDefinition) and addresses each to the customers it
 applies to; it reports a period's values once (KpiReport with KpiValue rows), addressed to one or
 more customers; every addressed municipality gives its own verdict (KpiVerdict). A period reported
-again for the same customer and definition is a correction: the earlier report stays, marked as
-superseded by its successor, and only the latest value counts in trends.
+again for some customers and definitions is a correction of exactly those (customer, KPI) pairs
+(KpiCorrection): the earlier report stays, current for everyone else, and only the latest value
+counts in trends. An earlier report is `superseded_by` only once every one of its pairs is corrected.
 """
 
 import calendar
@@ -207,6 +208,35 @@ class KpiValue(ChildTenantModel):
     @property
     def met(self) -> bool:
         return self.definition.is_met(self.value)
+
+
+class KpiCorrection(ChildTenantModel):
+    """One (customer, KPI) pair of an earlier report that a later report of the same period corrected.
+
+    Part of the correcting report (read by whoever reads it); the earlier report keeps its value
+    in the history and stays current for the other customers and KPIs.
+    """
+
+    edit_perm = Perm.SUPPLIER_REPORT
+    parent_field = "report"
+    report = models.ForeignKey(KpiReport, on_delete=models.CASCADE, related_name="corrections",
+                               verbose_name=_("correcting report"))
+    earlier = models.ForeignKey(KpiReport, on_delete=models.CASCADE, related_name="corrected_in",
+                                verbose_name=_("corrected report"))
+    definition = models.ForeignKey(KpiDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("KPI"))
+    customer = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("customer"))
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("KPI correction")
+        verbose_name_plural = _("KPI corrections")
+        constraints = [models.UniqueConstraint(fields=["earlier", "definition", "customer"],
+                                               name="kpicorrection_once_per_pair")]
+        indexes = [models.Index(fields=["earlier", "customer"], name="kpicorr_earlier_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.earlier_id} → {self.report_id}"
 
 
 class Verdict(models.TextChoices):

@@ -5,10 +5,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
 from core.tenancy import Tenant
 from kpis.models import (
+    KpiCorrection,
     KpiDefinition,
     KpiReport,
     KpiValue,
@@ -28,8 +29,12 @@ def definition_list(*, tenant: Tenant):
 
 
 def report_list(*, tenant: Tenant):
-    """Reports the tenant reads, with addressees and the verdicts it may see (4 queries a page)."""
+    """Reports the tenant reads, with addressees and the verdicts it may see (4 queries a page).
+
+    `partly_corrected`: some (customer, KPI) pair of it was reported again (superseded_by is set
+    only once every pair is)."""
     return (tenant.scope(KpiReport).select_related("submitted_by", "organisation", "superseded_by")
+            .annotate(partly_corrected=Exists(KpiCorrection.objects.filter(earlier=OuterRef("pk"))))
             .prefetch_related(
                 Prefetch("shared_with", queryset=Organisation.objects.only("pk", "name", "slug")),
                 Prefetch("verdicts", queryset=tenant.scope(KpiVerdict).select_related("organisation")),
@@ -37,14 +42,32 @@ def report_list(*, tenant: Tenant):
 
 
 def addressed_reports(*, tenant: Tenant, awaiting: bool = False):
-    """Reports addressed to the active municipality; `awaiting`: current ones it has no verdict on."""
+    """Reports addressed to the active municipality; `awaiting`: current ones it has no verdict on.
+
+    Whether a report is corrected is the municipality's own fact: `corrected_for_me` (some of its
+    values were reported again for this municipality) and `current_for_me` (some were not)."""
+    me = tenant.membership.organisation_id
+    mine = KpiCorrection.objects.filter(earlier=OuterRef(OuterRef("pk")), customer_id=me).values("definition_id")
     qs = (tenant.addressed_to_me(KpiReport).select_related("organisation", "submitted_by")
+          .annotate(corrected_for_me=Exists(KpiCorrection.objects.filter(earlier=OuterRef("pk"), customer_id=me)),
+                    current_for_me=Exists(KpiValue.objects.filter(report=OuterRef("pk"))
+                                          .exclude(definition_id__in=mine)))
           .prefetch_related(Prefetch("verdicts", queryset=tenant.my_responses(KpiVerdict), to_attr="my_verdicts"))
           .order_by("-period_start", "-pk"))
     if awaiting:
-        qs = qs.filter(superseded_by__isnull=True).exclude(
+        qs = qs.filter(current_for_me=True).exclude(
             pk__in=tenant.my_responses(KpiVerdict).values("report_id"))
     return qs
+
+
+def report_corrections(*, tenant: Tenant, report: KpiReport):
+    """(corrected, corrects): the corrections of this report's pairs and those it makes, as the
+    tenant may see them (a municipality only its own pairs), 2 queries."""
+    rows = tenant.scope(KpiCorrection).select_related("report", "earlier", "definition", "customer")
+    if not tenant.owns(report):
+        rows = rows.filter(customer_id=tenant.membership.organisation_id)
+    return (list(rows.filter(earlier=report).order_by("definition__name", "customer__name", "pk")),
+            list(rows.filter(report=report).order_by("earlier__submitted_at", "definition__name", "customer__name")))
 
 
 @dataclass(frozen=True)

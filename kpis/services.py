@@ -1,6 +1,7 @@
 """Writes of the KPI module: definitions, reports (with corrections), verdicts and their actions."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from core.concurrency import VersionConflict
 from core.tenancy import Tenant
 from kpis.models import (
     NEEDS_COMMENT,
+    KpiCorrection,
     KpiDefinition,
     KpiReport,
     KpiValue,
@@ -114,22 +116,52 @@ def _applies(definitions) -> dict[int, set[int]]:
 
 
 def _supersede(tenant: Tenant, report: KpiReport, customer_ids: set[int], definition_ids: set[int]) -> None:
-    """Mark earlier current reports of the same period for these customers and KPIs as corrected."""
-    earlier = (tenant.editable(KpiReport).select_for_update()
-               .filter(period_kind=report.period_kind, period_start=report.period_start, superseded_by__isnull=True,
-                       shared_with__in=customer_ids, values__definition_id__in=definition_ids)
-               .exclude(pk=report.pk).distinct())
-    for old in earlier:
-        old.superseded_by = report
-        old.save(update_fields=["superseded_by", "updated_at"])
+    """Record which (customer, KPI) pairs of earlier reports of the same period this report corrects.
+
+    Only those pairs: an earlier report addressed to A and B that is re-reported for A stays
+    current for B. It is marked superseded (as a whole) once every pair of it is corrected.
+    """
+    through = KpiReport.shared_with.through
+    # The earlier reports are locked first, so two corrections at once cannot record one pair twice.
+    earlier_ids = set(tenant.editable(KpiReport).select_for_update().filter(
+        period_kind=report.period_kind, period_start=report.period_start, superseded_by__isnull=True,
+    ).exclude(pk=report.pk).values_list("pk", flat=True))
+    if not earlier_ids:
+        return
+    addressed = set(through.objects.filter(kpireport_id__in=earlier_ids, organisation_id__in=customer_ids)
+                    .values_list("kpireport_id", "organisation_id"))
+    values = set(KpiValue.objects.filter(report_id__in=earlier_ids, definition_id__in=definition_ids)
+                 .values_list("report_id", "definition_id"))
+    done = set(KpiCorrection.objects.filter(earlier_id__in=earlier_ids).values_list(
+        "earlier_id", "definition_id", "customer_id"))
+    rows = [KpiCorrection(organisation=tenant.organisation, report=report, earlier_id=rid, definition_id=did,
+                          customer_id=cid)
+            for rid, did in sorted(values) for r2, cid in sorted(addressed) if r2 == rid
+            and (rid, did, cid) not in done]
+    if not rows:
+        return
+    KpiCorrection.objects.bulk_create(rows)
+    bulk_entries(rows)
+    done |= {(r.earlier_id, r.definition_id, r.customer_id) for r in rows}
+    touched = {r.earlier_id for r in rows}
+    all_pairs = defaultdict(set)
+    for rid, did in KpiValue.objects.filter(report_id__in=touched).values_list("report_id", "definition_id"):
+        all_pairs[rid].add(did)
+    customers = defaultdict(set)
+    for rid, cid in through.objects.filter(kpireport_id__in=touched).values_list("kpireport_id", "organisation_id"):
+        customers[rid].add(cid)
+    for old in tenant.editable(KpiReport).select_for_update().filter(pk__in=touched):
+        if all((old.pk, did, cid) in done for did in all_pairs[old.pk] for cid in customers[old.pk]):
+            old.superseded_by = report
+            old.save(update_fields=["superseded_by", "updated_at"])
 
 
 def report_create(*, tenant: Tenant, period_kind: str, period_start: datetime.date, customers, values: list[ValueIn],
                   comment: str = "", today: datetime.date | None = None, checked: bool = False) -> KpiReport:
     """Report one period's values to one or more customers, in one transaction.
 
-    A period already reported for one of these customers and KPIs is corrected: the earlier
-    report stays, marked as superseded by this one.
+    A period already reported for one of these customers and KPIs is corrected for exactly those
+    (customer, KPI) pairs: the earlier report stays, current for the others (_supersede).
     """
     _require_reporter(tenant)
     today = today or timezone.localdate()

@@ -11,7 +11,7 @@ from core.forms import apply_errors, save_form
 from core.tabular import XLSX_TYPE
 from kpis import charts, importexport, selectors, services
 from kpis.forms import DefinitionForm, ImportForm, ReportForm, VerdictForm
-from kpis.models import KpiDefinition, KpiReport, KpiVerdict
+from kpis.models import KpiDefinition, KpiReport, KpiValue, KpiVerdict
 from organisations.roles import Perm
 from trail.selectors import record_history
 
@@ -147,19 +147,22 @@ def _report_context(request, report, verdict_form=None):
     if verdict_form is None and addressed and tenant.can(Perm.SUPPLIER_FOLLOW_UP):
         verdict_form = VerdictForm(initial={"verdict": mine.verdict, "comment": mine.comment,
                                             "version": mine.version} if mine else None)
-    chain = []
-    node = report.superseded_by
-    while node is not None and len(chain) < 20:
-        chain.append(node)
-        node = node.superseded_by
+    corrected, corrects = selectors.report_corrections(tenant=tenant, report=report)
+    corrected_kpis = {c.definition_id for c in corrected}
     return {
         "report": report,
         "values": selectors.report_values(tenant=tenant, report=report),
         "verdicts": tenant.scope(KpiVerdict).filter(report=report).select_related("organisation", "decided_by"),
         "mine": mine,
         "verdict_form": verdict_form if addressed else None,
-        "successors": chain,
-        "predecessors": tenant.scope(KpiReport).filter(superseded_by=report),
+        "corrected": corrected,
+        "corrects": corrects,
+        "corrected_kpis": corrected_kpis,
+        # A municipality's own view: every one of its values was reported again.
+        "fully_corrected": bool(corrected) and (tenant.owns(report) and report.superseded_by_id is not None
+                                                or not tenant.owns(report) and corrected_kpis >= set(
+                                                    KpiValue.objects.filter(report=report)
+                                                    .values_list("definition_id", flat=True))),
         "addressees": report.shared_with.all() if tenant.owns(report) else [tenant.organisation],
         "history": record_history(obj=report)[:50] if tenant.owns(report) else [],
         "can_act": mine is not None and mine.verdict != "approved" and mine.action_id is None

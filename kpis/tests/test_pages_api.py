@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kpis import importexport, services
-from kpis.models import KpiDefinition, KpiReport, KpiValue, KpiVerdict
+from kpis.models import KpiCorrection, KpiDefinition, KpiReport, KpiValue, KpiVerdict
 from kpis.tests.conftest import TODAY
 
 
@@ -94,7 +94,10 @@ def test_import_groups_rows_and_reports_errors_per_row(world, make_definition, l
                 "2026-10;Tillgänglighet;Kommun B;99,9;Rättat\n")
     result = importexport.values_import(tenant=world["t"]["supplier"], file=good, today=TODAY)
     assert result.errors == [] and (result.reports, result.values) == (3, 3)
-    assert KpiReport.objects.filter(superseded_by__isnull=False).count() == 1
+    # Kommun B's Tillgänglighet is corrected; the first report stays current for Kommun A.
+    assert KpiReport.objects.filter(superseded_by__isnull=False).count() == 0
+    assert list(KpiCorrection.objects.values_list("customer__slug", "definition__name")) == [
+        ("kommun-b", "Tillgänglighet")]
     assert d.values.count() == 2
 
 
@@ -131,7 +134,9 @@ def test_api_end_to_end(world, api, make_definition):
     second = supplier("post", "/reports", {**body, "addressed_to": ["kommun-a"],
                                            "values": [{"definition_id": did, "value": "99.6"}]})
     rid = second.json()["id"]
-    assert supplier("get", f"/reports/{first.json()['id']}").json()["superseded_by_id"] == rid
+    # Corrected for Kommun A only: the first report is still current for Kommun B.
+    assert supplier("get", f"/reports/{first.json()['id']}").json()["superseded_by_id"] is None
+    assert KpiCorrection.objects.get().report_id == rid
     assert supplier("post", "/reports", {**body, "addressed_to": ["annan"]}).status_code == 422
     assert supplier("post", "/reports", {**body, "period_start": "2026-12-01"}).status_code == 422
     a, b = api("coord_a", world["a"]), api("coord_b", world["b"])

@@ -136,7 +136,7 @@ def test_correction_supersedes_and_only_the_current_value_counts(world, make_def
     first = report(d, "98")
     second = report(d, "99.8", to=[world["a"]])
     first.refresh_from_db()
-    assert first.superseded_by == second
+    assert first.superseded_by is None  # still current for Kommun B
     series = selectors.trends(tenant=world["t"]["supplier"], definition=d)
     values = {org.slug: [p.value for p in points] for org, points in series.items()}
     assert values == {"kommun-a": [Decimal("99.8")], "kommun-b": [Decimal("98")]}
