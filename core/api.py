@@ -14,6 +14,7 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.http import Http404, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from ninja import Field, NinjaAPI, Schema, Status
@@ -45,10 +46,10 @@ def _refuse_nul(value):
     return value
 
 
-def _is_date_field(annotation) -> bool:
-    if annotation in (datetime.date, datetime.datetime):
+def _is_type_field(annotation, types: tuple) -> bool:
+    if annotation in types:
         return True
-    return any(_is_date_field(arg) for arg in typing.get_args(annotation))
+    return any(_is_type_field(arg, types) for arg in typing.get_args(annotation))
 
 
 class InputSchema(Schema):
@@ -71,8 +72,13 @@ class InputSchema(Schema):
     @classmethod
     def _dates_as_text(cls, value, info: ValidationInfo):
         field = cls.model_fields.get(info.field_name)
-        if (field is not None and isinstance(value, (int, float)) and _is_date_field(field.annotation)):
+        if field is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return value
+        if _is_type_field(field.annotation, (datetime.date, datetime.datetime)):
             raise PydanticCustomError("date_type", _("Write the date as text: YYYY-MM-DD."))
+        if _is_type_field(field.annotation, (bool,)) and not _is_type_field(field.annotation, (int, float)):
+            # JSON has true and false; 0 and 1 are numbers.
+            raise PydanticCustomError("bool_type", _("Write true or false."))
         return value
 
     @field_validator("*")
@@ -104,6 +110,7 @@ def import_refused(errors: list) -> Status:
     return Status(422, {"detail": detail, "errors": [asdict(e) for e in errors[:IMPORT_ERRORS_RETURNED]]})
 
 
+@csrf_exempt
 def api_not_found(request, *args, **kwargs):
     """JSON 404 for /api/ paths no endpoint matches (e.g. a negative or non-numeric id)."""
     return JsonResponse({"detail": _("Not found.")}, status=404)
@@ -172,6 +179,11 @@ def install_error_handlers(api) -> None:
         # Django would answer these with its HTML 400 page.
         return api.create_response(request, {"detail": _("The request was refused.")}, status=400)
 
+    @api.exception_handler(OverflowError)
+    def out_of_range(request, exc):
+        # A number larger than the database holds (e.g. an id of 30 digits in a query filter).
+        return api.create_response(request, {"detail": _("A number in the request is out of range.")}, status=422)
+
     @api.exception_handler(Exception)
     def unexpected(request, exc):
         # The last resort: an error no handler expects is a bug to fix, but the client still
@@ -193,9 +205,11 @@ class ErrorOut(Schema):
 
 
 ERROR_RESPONSES = {
+    "400": "The request could not be read (e.g. a body that is not JSON).",
     "401": "No valid API token (missing, unknown, revoked or expired).",
     "403": "The token's user may not do this here (role, organisation, two-factor requirement).",
     "404": "No such record in the organisation's scope.",
+    "409": "The record changed since it was read, or the request conflicts with its state.",
     "422": "The data is not valid; `errors` says why, per field.",
 }
 

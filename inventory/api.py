@@ -108,7 +108,7 @@ class SystemUpdateIn(SystemIn):
     version: int = Field(..., description="The version you read; a newer one on the server gives 409")
 
 
-class Filters(InputSchema):
+class SystemQuery(InputSchema):
     q: str = ""
     lifecycle: str = ""
     hosting: str = ""
@@ -158,7 +158,7 @@ def _out(system: System) -> SystemDetailOut:
 
 
 @router.get("", response=SystemPage, summary="List systems (50 a page)")
-def list_systems(request, filters: Query[Filters]):
+def list_systems(request, filters: Query[SystemQuery]):
     flt = selectors.SystemFilters(**filters.dict(exclude={"page"}))
     paginator = Paginator(selectors.system_list(tenant=request.tenant, filters=flt), 50)
     page = paginator.get_page(filters.page)

@@ -9,18 +9,18 @@ from ninja.files import UploadedFile
 from core.api import ImportErrorsOut, import_refused
 from core.tabular import CSV_TYPE, XLSX_TYPE
 from inventory import importexport
-from inventory.api import Filters
+from inventory.api import SystemQuery
 from inventory.importexport import export_filename
 from inventory.selectors import SystemFilters
 
 router = Router(tags=["systems import/export"])
 
 
-class ExportQuery(Filters):
+class ExportQuery(SystemQuery):
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
-class ImportOut(Schema):
+class SystemImportOut(Schema):
     created: int
     updated: int
 
@@ -40,7 +40,7 @@ def export_systems(request, query: Query[ExportQuery]):
     return response
 
 
-@router.post("/import", response={200: ImportOut, 422: ImportErrorsOut},
+@router.post("/import", response={200: SystemImportOut, 422: ImportErrorsOut},
              summary="Import systems from an XLSX or CSV file: all rows or none")
 def import_systems(request, file: File[UploadedFile]):
     try:

@@ -53,7 +53,7 @@ class InformationTypeIn(InputSchema):
         return value.strip()
 
 
-class Filters(InputSchema):
+class InformationTypeQuery(InputSchema):
     q: str = Field("", description="Part of the name or description")
     page: int = Field(1, ge=1)
 
@@ -71,7 +71,7 @@ def _save(request, infotype: InformationType | None, payload: InformationTypeIn)
 
 
 @router.get("", response=InformationTypePage, summary="List information types (50 a page)")
-def list_information_types(request, filters: Query[Filters]):
+def list_information_types(request, filters: Query[InformationTypeQuery]):
     paginator = Paginator(selectors.infotype_list(tenant=request.tenant, q=filters.q), 50)
     page = paginator.get_page(filters.page)
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}

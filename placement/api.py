@@ -104,7 +104,7 @@ class RuleOut(Schema):
     max_confidentiality: int | None
 
 
-class DecisionOut(Schema):
+class PlacementDecisionOut(Schema):
     body: str
     body_name: str
     registration_number: str
@@ -130,7 +130,7 @@ class PlacementQuestionOut(Schema):
     answer: str
 
 
-class AssessmentOut(Schema):
+class PlacementAssessmentOut(Schema):
     id: int
     title: str
     service: str
@@ -155,11 +155,11 @@ class AssessmentOut(Schema):
     checklist: list[PlacementQuestionOut]
     alternatives: list[AlternativeOut]
     rules: list[RuleOut]
-    decision: DecisionOut | None
+    decision: PlacementDecisionOut | None
     classification_changes: list[ClassificationChangeOut]
 
 
-class AssessmentIn(InputSchema):
+class PlacementAssessmentIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200)
     service: str = Field(..., min_length=1, max_length=200)
     assessment_date: datetime.date | None = None
@@ -174,11 +174,11 @@ class AssessmentIn(InputSchema):
     responsible: str | None = Field(None, description="E-mail of a member of the organisation")
 
 
-class AssessmentCreateIn(AssessmentIn):
+class AssessmentCreateIn(PlacementAssessmentIn):
     template: str = Field("", description="Start from a template: " + ", ".join(TEMPLATES))
 
 
-class AssessmentUpdateIn(AssessmentIn):
+class AssessmentUpdateIn(PlacementAssessmentIn):
     revision: int
 
 
@@ -238,7 +238,7 @@ class PerspectiveOut(Schema):
     alternatives: list[PlacementCellOut]
 
 
-class VerdictIn(InputSchema):
+class PlacementVerdictIn(InputSchema):
     perspective: Perspective
     verdict: VerdictChoice | None = Field(None, description="Leave out to use the computed verdict")
     rationale: str = ""
@@ -282,7 +282,7 @@ class CombinedIn(InputSchema):
     revision: int
 
 
-class DecisionIn(InputSchema):
+class PlacementDecisionIn(InputSchema):
     body: DecidingBody
     body_name: str = Field("", max_length=200)
     registration_number: str = Field(..., min_length=1, max_length=60)
@@ -331,7 +331,7 @@ def _responsible(request, email):
     return user
 
 
-def _assessment_data(request, payload: AssessmentIn) -> dict:
+def _assessment_data(request, payload: PlacementAssessmentIn) -> dict:
     data = payload.dict(exclude={"systems", "information_types", "responsible", "template", "revision"})
     data["assessment_date"] = payload.assessment_date or timezone.localdate()
     data["systems"] = _own(request, System, payload.systems, "systems")
@@ -378,7 +378,7 @@ def list_assessments(request, filters: Query[ListFilters]):
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}
 
 
-@router.post("", response={201: AssessmentOut}, summary="Start an assessment (optionally from a template)")
+@router.post("", response={201: PlacementAssessmentOut}, summary="Start an assessment (optionally from a template)")
 def create_assessment(request, payload: AssessmentCreateIn):
     request.tenant.new(Assessment)  # 403 before any lookup when the role may not create
     assessment = services.assessment_create(tenant=request.tenant, data=_assessment_data(request, payload),
@@ -386,12 +386,12 @@ def create_assessment(request, payload: AssessmentCreateIn):
     return Status(201, _out(request, assessment.pk))
 
 
-@router.get("/{int:assessment_id}", response=AssessmentOut, summary="One assessment with its alternatives")
+@router.get("/{int:assessment_id}", response=PlacementAssessmentOut, summary="One assessment with its alternatives")
 def get_assessment(request, assessment_id: int):
     return _out(request, assessment_id)
 
 
-@router.put("/{int:assessment_id}", response=AssessmentOut, summary="Change an assessment's fields")
+@router.put("/{int:assessment_id}", response=PlacementAssessmentOut, summary="Change an assessment's fields")
 def update_assessment(request, assessment_id: int, payload: AssessmentUpdateIn):
     assessment = _assessment(request, assessment_id, write=True)
     data = _assessment_data(request, payload)
@@ -449,7 +449,7 @@ def get_perspectives(request, assessment_id: int):
 
 @router.post("/alternatives/{int:alternative_id}/verdicts", response=PerspectiveOut,
              summary="Set the assessor's verdict for one perspective of an alternative")
-def set_verdict(request, alternative_id: int, payload: VerdictIn):
+def set_verdict(request, alternative_id: int, payload: PlacementVerdictIn):
     alternative = _alternative(request, alternative_id, write=True)
     services.verdict_save(tenant=request.tenant, alternative=alternative, perspective=payload.perspective,
                           verdict=payload.verdict or "", rationale=payload.rationale,
@@ -530,9 +530,9 @@ def update_combined(request, assessment_id: int, payload: CombinedIn):
     return _combined(request, _assessment(request, assessment_id))
 
 
-@router.post("/{int:assessment_id}/decision", response={201: DecisionOut},
+@router.post("/{int:assessment_id}/decision", response={201: PlacementDecisionOut},
              summary="Record the decision (locks the assessment)")
-def record_decision(request, assessment_id: int, payload: DecisionIn):
+def record_decision(request, assessment_id: int, payload: PlacementDecisionIn):
     assessment = _assessment(request, assessment_id, write=True)
     alternative = request.tenant.get(Alternative, payload.alternative) if payload.alternative else None
     decision = services.decision_record(tenant=request.tenant, assessment=assessment, alternative=alternative,
@@ -540,7 +540,7 @@ def record_decision(request, assessment_id: int, payload: DecisionIn):
     return Status(201, decision)
 
 
-@router.post("/{int:assessment_id}/versions", response={201: AssessmentOut},
+@router.post("/{int:assessment_id}/versions", response={201: PlacementAssessmentOut},
              summary="Start a new version from a decided assessment")
 def new_version(request, assessment_id: int):
     assessment = _assessment(request, assessment_id, write=True)

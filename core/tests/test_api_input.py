@@ -79,6 +79,24 @@ def test_the_schema_names_are_unique_and_errors_are_documented(client):
                 assert "404" in documented, (method, path)
 
 
+def test_every_schema_of_the_api_has_its_own_name():
+    """django-ninja names components by class name: two classes of one name document one body."""
+    from ninja import Schema
+
+    import tillit.api  # noqa: F401  (imports every router)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    own = [c for c in subclasses(Schema) if not c.__module__.startswith(("ninja", "pydantic"))]
+    names: dict[str, set[str]] = {}
+    for cls in own:
+        names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {name: modules for name, modules in names.items() if len(modules) > 1} == {}
+
+
 def test_removing_a_dependency_checks_the_system_in_the_url(org_a, member, login):
     client = login(member(org_a, Role.COORDINATOR))
     first, second, third = (SystemFactory(organisation=org_a) for _ in range(3))
