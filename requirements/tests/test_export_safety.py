@@ -73,3 +73,22 @@ def test_the_api_exports_answer_files_not_500(client, api, editor, assessed):
         response = client.get(f"/api/requirements/systems/{assessed.pk}/export", {"format": fmt, "form": "is"},
                               **headers)
         assert response.status_code == 200, (fmt, response.content[:200])
+
+
+def test_the_api_refuses_a_reason_for_a_status_other_than_not_applicable(client, api, editor, tenant, system,
+                                                                          classify, catalogue):
+    from requirements.models import RequirementStatus
+
+    classify(system, K=2, R=1, T=3, S=1)
+    requirement = Requirement.objects.get(code="SK-01")
+    url = f"/api/requirements/systems/{system.pk}/requirements/{requirement.pk}"
+    headers = api(editor)
+    response = client.put(url, {"status": "met", "reason": "Gäller inte oss"}, content_type="application/json",
+                          **headers)
+    assert response.status_code == 422
+    assert "reason" in response.json()["errors"]
+    assert not RequirementStatus.objects.exists()
+    response = client.put(url, {"status": "not_applicable", "reason": "Gäller inte oss"},
+                          content_type="application/json", **headers)
+    assert response.status_code == 200
+    assert RequirementStatus.objects.get().reason == "Gäller inte oss"
