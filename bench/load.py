@@ -21,6 +21,9 @@ class Target:
     # JSON list names no organisation, so it names one of the organisation's records instead);
     # empty: the organisation's name or slug.
     marker: bytes = b""
+    # Who the in-process measurement signs in as (None: the benchmark's municipal user); the
+    # page headers carry that user's session cookie for the load.
+    user: object = None
 
 
 @dataclass

@@ -92,7 +92,13 @@ def _section(run: dict) -> list[str]:
     lines += [
         f"Signed in as {ctx['user']}, who sees {ctx['visible_systems']} systems (own and shared)"
         + (f" and {ctx['visible_assessments']} placement assessments" if "visible_assessments" in ctx else "") + ". "
-        f"gunicorn {setup['gunicorn_workers']} workers × {setup['gunicorn_threads']} thread; "
+        + (f"It reads {ctx['visible_contracts']} contracts, {ctx['visible_kpi_reports']} KPI reports, "
+           f"{ctx['visible_meetings']} meetings, {ctx['visible_documents']} governing documents and "
+           f"{ctx['visible_questions']} questions to suppliers. The IT company's pages are measured as "
+           f"{ctx['supplier_user']}, whose organisation has {ctx['supplier_kpi_definitions']} KPI definitions, "
+           f"{ctx['supplier_kpi_reports']} KPI reports and {ctx['questions_to_supplier']} questions addressed to it. "
+           if "supplier_user" in ctx else "")
+        + f"gunicorn {setup['gunicorn_workers']} workers × {setup['gunicorn_threads']} thread; "
         f"{setup['client_threads']} client threads for {setup['seconds_per_target']:g} s per target, "
         f"on {setup['cpus']} CPUs shared by server and clients{priority}. Load average (1, 5, 15 min) before the "
         f"load: {_loads(setup['load_average_before'])}; after: {_loads(setup['load_average_after'])}.",

@@ -31,7 +31,14 @@ from bench.load import Target, fetch, run_load  # noqa: E402
 
 BUDGET_MS = 200
 BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks", "risk_overview", "api_risks",
-                  "system_requirements", "soa")
+                  "system_requirements", "soa",
+                  # Supplier governance (issue 7): every new list, the follow-up and both start pages.
+                  "home", "supplier_home", "contracts", "contract_gaps", "kpi_reports", "kpi_reports_supplier",
+                  "kpi_followup", "kpi_definitions", "questions", "questions_to_us", "meetings", "meeting_detail",
+                  "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
+# The JSON lists name no organisation: the first record the benchmark user saw in process must
+# be on the page gunicorn answers (set by _in_process).
+FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
 
 
 def _database_url() -> str:
@@ -42,10 +49,17 @@ def _configure_environment() -> dict:
     """The environment shared by this process (data, query counts) and gunicorn."""
     env = {
         "DATABASE_URL": _database_url(),
-        "DJANGO_SETTINGS_MODULE": "tillit.settings",
+        # tillit.settings with a cache the gunicorn workers share (bench/settings.py).
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "TILLIT_DEBUG": "0",
         "TILLIT_LOG_LEVEL": "WARNING",
     }
+    # Production settings refuse to start without a key; the benchmark signs only its own
+    # throwaway session, so a random key per run is enough (an existing one is kept).
+    if not (os.environ.get("TILLIT_SECRET_KEY") or os.environ.get("TILLIT_SECRET_KEY_FILE")):
+        import secrets
+
+        env["TILLIT_SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ.update(env)
     return {**os.environ, **env}
 
@@ -71,13 +85,18 @@ def _prepare_data(scale: float, seed: int) -> None:
     from placement.generate import planned_assessments
     from placement.models import Assessment
 
+    from kpis.models import KpiValue
+    from meetings.models import Meeting
+
     call_command("migrate", verbosity=0, interactive=False)
     plan = Plan(scale)
     present = System.objects.filter(organisation__in=generated_organisations()).count()
     assessments = Assessment.objects.filter(organisation__in=generated_organisations()).count()
+    governance = (KpiValue.objects.filter(organisation__in=generated_organisations()).exists()
+                  and Meeting.objects.filter(organisation__in=generated_organisations()).exists())
     # A data set generated before a module added its records lacks them: it is generated anew.
-    if present == plan.systems and assessments == planned_assessments(municipalities=plan.municipalities,
-                                                                        scale=scale):
+    if governance and present == plan.systems and assessments == planned_assessments(
+            municipalities=plan.municipalities, scale=scale):
         print(f"Generated data at scale {scale:g} already present ({present} systems, {assessments} placement "
               "assessments).")
         return
@@ -90,6 +109,20 @@ def _bench_user():
     from demo.generated import email, slug
 
     return User.objects.get(email=email("coordinator", slug(1)))
+
+
+def _supplier_user(user):
+    """The service manager of the IT company that serves the benchmark municipality."""
+    from accounts.models import User
+    from demo.generated import email
+    from organisations.models import Organisation
+    from organisations.roles import Role
+
+    municipality = user.memberships.get().organisation
+    it_company = Organisation.objects.filter(customers=municipality).order_by("slug").first()
+    if it_company is None:
+        raise RuntimeError("The benchmark municipality has no IT company; regenerate the data.")
+    return User.objects.get(email=email(Role.SERVICE_MANAGER, it_company.slug)), it_company
 
 
 def _session_cookie(user) -> str:
@@ -106,7 +139,7 @@ def _session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
-def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
+def _targets(user, cookie: str, api_token: str, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
     from django.core.paginator import Paginator
     from django.db.models import Count
 
@@ -146,7 +179,6 @@ def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
         Target("systems_deep", f"Systems list, filtered and sorted, page {deep_page} (last)",
                f"/systems/?lifecycle=operation&sort=-name&page={deep_page}", page),
         Target("system_detail", "System detail (most dependencies)", f"/systems/{system.pk}/", page),
-        Target("home", "Start page", "/", page),
         Target("api_systems", "API systems list, page 1", "/api/systems", api),
         Target("api_systems_deep", f"API systems list, filtered and sorted, page {deep_page}",
                f"/api/systems?lifecycle=operation&sort=-name&page={deep_page}", api),
@@ -165,9 +197,74 @@ def _targets(user, cookie: str, api_token: str) -> tuple[list[Target], dict]:
         Target("actions", "Action plan, open actions", "/actions/", page),
         Target("classifications", "Classifications list, page 1", "/classification/", page),
     ]
+    governance, governance_context = _governance_targets(tenant, page, api, supplier, supplier_cookie)
+    targets += governance
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
-               "system_detail_id": system.pk, "visible_assessments": assessments.count()}
+               "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context}
+    return targets, context
+
+
+def _governance_targets(tenant, page: dict, api: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
+    """Supplier governance (issue 7): the municipality's side and the IT company's side."""
+    from django.db.models import Count
+
+    from classification import selectors as classification_selectors
+    from classification.models import SupplierQuestion
+    from core.tenancy import tenant_for
+    from kpis.models import KpiDefinition, KpiReport
+    from meetings.models import Meeting
+    from policies.models import GoverningDocument
+    from suppliers.models import Contract
+
+    supplier_user, it_company = supplier
+    supplier_tenant = tenant_for(supplier_user, None)
+    # The meeting with the most attendees, agenda items and decisions that the municipality reads.
+    meeting = (tenant.scope(Meeting)
+               .annotate(rows=Count("attendees", distinct=True) + Count("agenda", distinct=True)
+                         + Count("decisions", distinct=True))
+               .order_by("-rows", "-pk").first())
+    if meeting is None:
+        raise RuntimeError("The benchmark organisation takes part in no meeting; regenerate the data.")
+    side = {"Cookie": supplier_cookie}
+    it_marker = it_company.name.encode()
+    targets = [
+        Target("home", "Start page (municipality, with its work queue)", "/", page),
+        Target("contracts", "Contract list, page 1", "/suppliers/contracts/", page),
+        Target("contract_gaps", "Contract checklist gaps, page 1", "/suppliers/gaps/", page),
+        Target("kpi_reports", "KPI reports to the municipality, page 1", "/kpis/reports/", page),
+        Target("kpi_followup", "KPI follow-up (verdicts, missed targets)", "/kpis/follow-up/", page),
+        Target("questions", "Questions to suppliers, page 1", "/classification/questions/", page),
+        Target("meetings", "Meeting list, page 1", "/meetings/", page),
+        Target("meeting_detail", "Meeting page (most attendees, agenda and decisions)", f"/meetings/{meeting.pk}/",
+               page),
+        Target("policies", "Governing documents, page 1", "/policies/", page),
+        Target("api_contracts", "API contracts, page 1", "/api/suppliers/contracts", api),
+        Target("api_kpi_reports", "API KPI reports, page 1", "/api/kpis/reports", api),
+        Target("api_meetings", "API meetings, page 1", "/api/meetings", api),
+        Target("api_policies", "API governing documents, page 1", "/api/policies/documents", api),
+        # The IT company's service manager: its start page, reports, definitions, questions to it.
+        Target("supplier_home", "Start page (IT company's service manager)", "/", side, marker=it_marker,
+               user=supplier_user),
+        Target("kpi_reports_supplier", "KPI reports of the IT company, page 1", "/kpis/reports/", side,
+               marker=it_marker, user=supplier_user),
+        Target("kpi_definitions", "KPI definitions of the IT company, page 1", "/kpis/", side, marker=it_marker,
+               user=supplier_user),
+        Target("questions_to_us", "Questions to the IT company, page 1", "/classification/questions-to-us/", side,
+               marker=it_marker, user=supplier_user),
+    ]
+    context = {
+        "supplier_user": supplier_user.email, "supplier_organisation": it_company.slug, "meeting_id": meeting.pk,
+        "visible_contracts": tenant.scope(Contract).count(),
+        "visible_kpi_reports": tenant.scope(KpiReport).count(),
+        "visible_meetings": tenant.scope(Meeting).count(),
+        "visible_documents": tenant.scope(GoverningDocument).count(),
+        "visible_questions": tenant.scope(SupplierQuestion).count(),
+        "supplier_kpi_reports": supplier_tenant.scope(KpiReport).count(),
+        "supplier_kpi_definitions": supplier_tenant.scope(KpiDefinition).count(),
+        "questions_to_supplier": classification_selectors.questions_to_us(
+            tenant=supplier_tenant, filters=classification_selectors.QuestionFilters(view="all")).count(),
+    }
     return targets, context
 
 
@@ -177,10 +274,14 @@ def _in_process(targets: list[Target], user, runs: int = 5) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(user)
+    clients: dict = {}
     figures = {}
     for target in targets:
+        who = target.user or user
+        if who.pk not in clients:
+            clients[who.pk] = Client()
+            clients[who.pk].force_login(who)
+        client = clients[who.pk]
         headers = {k: v for k, v in target.headers.items() if k != "Cookie"}
         client.get(target.path, headers=headers)  # warm caches and connections
         times, cpu = [], []
@@ -191,6 +292,11 @@ def _in_process(targets: list[Target], user, runs: int = 5) -> dict:
             cpu.append((time.process_time() - cpu_started) * 1000)
         if response.status_code != target.expected_status:
             raise RuntimeError(f"{target.path} answered {response.status_code} in process")
+        if target.key in FIRST_RECORD_MARKER:
+            results = response.json()["results"]
+            if not results:
+                raise RuntimeError(f"{target.path} listed nothing for {who.email}; regenerate the data.")
+            target.marker = f'"id": {results[0]["id"]},'.encode()
         with CaptureQueriesContext(connection) as ctx:
             client.get(target.path, headers=headers)
         # CPU time is what the request costs this process whatever else runs on the machine;
@@ -290,8 +396,9 @@ def main() -> int:
 
     _prepare_data(args.scale, args.seed)
     user = _bench_user()
+    supplier = _supplier_user(user)
     token, raw_token = ApiToken.issue(user=user, name="benchmark")
-    targets, context = _targets(user, _session_cookie(user), raw_token)
+    targets, context = _targets(user, _session_cookie(user), raw_token, supplier, _session_cookie(supplier[0]))
     if args.only:
         targets = [t for t in targets if t.key == "health" or t.key in args.only.split(",")]
     print("Measuring queries and in-process time …", flush=True)
