@@ -224,8 +224,10 @@ class KpiCorrection(ChildTenantModel):
     earlier = models.ForeignKey(KpiReport, on_delete=models.CASCADE, related_name="corrected_in",
                                 verbose_name=_("corrected report"))
     definition = models.ForeignKey(KpiDefinition, on_delete=models.PROTECT, related_name="+", verbose_name=_("KPI"))
-    customer = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("customer"))
+    # Always set by kpis.services._supersede; nullable only so that the tenancy walk's automatic
+    # seeding (which cannot know the supplier's customers) leaves it empty rather than wrong.
+    customer = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("customer"))
 
     class Meta:
         ordering = ["pk"]
