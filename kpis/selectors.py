@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 
 from core.tenancy import Tenant
 from kpis.models import (
@@ -93,26 +93,45 @@ def expected_periods(definition: KpiDefinition, today: datetime.date):
 
 
 def missing(*, definitions, today: datetime.date, customer_ids: set[int] | None = None) -> list[Expected]:
-    """Expected periods with no report for each active definition and customer, in 2 queries.
+    """Expected periods with no report for each active definition and customer, in at most 2 queries.
 
     `definitions` must have `shared_with` prefetched. A period after its due date is overdue
     ("not delivered"); one before it is due soon. `customer_ids` limits the customers (a
     municipality sees only its own).
+
+    The database counts the delivered periods of each (KPI, customer) within its expected
+    periods; only the pairs delivered in part have their periods read, so the work does not grow
+    with the months of history that are complete (at scale 1 every value ever reported was read).
     """
     definitions = [d for d in definitions if d.active]
     if not definitions:
         return []
+    expected = {d.pk: list(expected_periods(d, today)) for d in definitions}
+    window = Q()
+    for kind in {d.period for d in definitions}:
+        window |= Q(definition__period=kind, report__period_start__lte=last_ended_start(kind, today))
+    delivered_values = KpiValue.objects.filter(window, definition_id__in=[d.pk for d in definitions],
+                                               report__period_start__gte=F("definition__reported_from"))
+    if customer_ids is not None:
+        delivered_values = delivered_values.filter(report__shared_with__in=customer_ids)
+    counts = {(def_id, org_id): n for def_id, org_id, n in (
+        delivered_values.values_list("definition_id", "report__shared_with")
+        .annotate(n=Count("report__period_start", distinct=True)).order_by())}
+    partly = {def_id for (def_id, org_id), n in counts.items() if 0 < n < len(expected[def_id])}
     delivered = set(
-        KpiValue.objects.filter(definition_id__in=[d.pk for d in definitions])
+        delivered_values.filter(definition_id__in=partly)
         .values_list("definition_id", "report__period_start", "report__shared_with")
-    )
+    ) if partly else set()
     found = []
     for d in definitions:
         for customer in d.shared_with.all():
             if customer_ids is not None and customer.pk not in customer_ids:
                 continue
-            for start in expected_periods(d, today):
-                if (d.pk, start, customer.pk) in delivered:
+            n = counts.get((d.pk, customer.pk), 0)
+            if n >= len(expected[d.pk]):
+                continue
+            for start in expected[d.pk]:
+                if n and (d.pk, start, customer.pk) in delivered:
                     continue
                 due = period_end(d.period, start) + datetime.timedelta(days=d.report_due_days)
                 found.append(Expected(d, customer, start, due, due < today))
