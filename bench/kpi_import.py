@@ -69,7 +69,7 @@ def _file(rows: list[list[str]], kind: str):
     from kpis.importexport import COLUMNS
 
     if kind == "xlsx":
-        data = xlsx_bytes("Nyckeltal", COLUMNS, iter(rows))
+        data = xlsx_bytes("Nyckeltal", COLUMNS, iter([[str(c.header) for c in COLUMNS], *rows]))
         return lambda: SimpleUploadedFile("nyckeltal.xlsx", data)
     text = "\n".join(";".join(cells) for cells in [[str(c.header) for c in COLUMNS], *rows])
     data = text.encode("utf-8")
