@@ -207,6 +207,8 @@ def _save_meeting(request, meeting, payload: MeetingIn):
     participants = []
     for slug in payload.participants:
         org = _organisation(slug, "participants")
+        if org is None:  # an empty slug names no organisation
+            raise ValidationError({"participants": _("No organisation has this identifier.")})
         participants.append(org)
     data = {"kind": payload.kind, "title": payload.title, "starts_at": payload.starts_at, "ends_at": payload.ends_at,
             "location": payload.location, "chair": _member(request, payload.chair, "chair"),

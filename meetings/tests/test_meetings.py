@@ -315,3 +315,11 @@ def test_api_list_query_count(world, client):
     small = _count(get)
     _grow(world, 10)
     assert _count(get) == small
+
+
+def test_api_refuses_an_empty_or_unknown_participant_and_saves_nothing(world, client):
+    for participants in ([""], ["finns-inte"]):
+        r = api(client, world["u_sm"], "post", "", kind="cab", title="CAB", starts_at="2026-10-14T09:00:00+02:00",
+                ends_at="2026-10-14T10:00:00+02:00", participants=participants)
+        assert r.status_code == 422 and "participants" in r.json()["errors"]
+    assert Meeting.objects.count() == 0
