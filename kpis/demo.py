@@ -92,15 +92,15 @@ def load_supplier(*, supplier, customers, users):
                       if d.period == "month" and not (name == LATE and month >= _minus(last_month))]
             reports.append(services.report_create(
                 tenant=supplier_tenant, period_kind="month", period_start=month, customers=addressed, values=values,
-                today=today, comment="Månadsrapport enligt avtalets bilaga om tjänstenivåer."))
+                today=today, comment="Månadsrapport enligt avtalets bilaga om tjänstenivåer.",
+                at=_after_end("month", month, 6)))
             month, index = next_period("month", month), index + 1
         quarter = definitions["Genomförda återläsningstester"]
         start = quarter.reported_from
         while period_end("quarter", start) < today:
-            if True:
-                services.report_create(tenant=supplier_tenant, period_kind="quarter", period_start=start,
-                                       customers=addressed, today=today,
-                                       values=[services.ValueIn(quarter, Decimal(rng.choice([1, 2])))])
+            services.report_create(tenant=supplier_tenant, period_kind="quarter", period_start=start,
+                                   customers=addressed, today=today, at=_after_end("quarter", start, 8),
+                                   values=[services.ValueIn(quarter, Decimal(rng.choice([1, 2])))])
             start = next_period("quarter", start)
         # One correction: Ekholma's data-centre availability three months ago was measured wrongly.
         corrected = reports[-4]
@@ -109,12 +109,25 @@ def load_supplier(*, supplier, customers, users):
             services.report_create(
                 tenant=supplier_tenant, period_kind="month", period_start=corrected.period_start, customers=ekholma,
                 today=today, comment="Rättelse: avbrottet i datacentret räknades felaktigt som planerat.",
+                at=_after_end("month", corrected.period_start, 40),
                 values=[services.ValueIn(definitions["Tillgänglighet Datacenter"], Decimal("99.21"))])
     _verdicts(addressed, reports[:-1])
 
 
+def _after_end(kind: str, start: datetime.date, days: int) -> datetime.datetime:
+    """A morning `days` after the period ended (Stockholm time), never later than now."""
+    day = period_end(kind, start) + datetime.timedelta(days=days)
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+    return min(moment, timezone.now())
+
+
 def _minus(month: datetime.date) -> datetime.date:
     return (month - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _decided(report) -> datetime.datetime:
+    """A verdict about two weeks after the report came in, never later than now."""
+    return min(report.submitted_at + datetime.timedelta(days=13, hours=4), timezone.now())
 
 
 def _verdicts(customers, reports):
@@ -133,11 +146,11 @@ def _verdicts(customers, reports):
                 missed = [v for v in report.values.select_related("definition") if not v.met]
                 if missed and org.slug in ("bjorkvik", "granas"):
                     names = ", ".join(v.definition.name for v in missed)
-                    services.verdict_set(tenant=tenant, report=report, verdict="remarks",
+                    services.verdict_set(tenant=tenant, report=report, verdict="remarks", at=_decided(report),
                                          comment=f"Målet nåddes inte för {names}. Leverantören ska redovisa orsak "
                                                  "och åtgärd till nästa uppföljningsmöte.")
                 else:
-                    services.verdict_set(tenant=tenant, report=report, verdict="approved")
+                    services.verdict_set(tenant=tenant, report=report, verdict="approved", at=_decided(report))
         if org.slug == "bjorkvik":
             verdict = tenant.my_responses(KpiVerdict).filter(verdict="remarks").order_by("-report__period_start").first()
             if verdict is not None:

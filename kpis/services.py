@@ -157,8 +157,11 @@ def _supersede(tenant: Tenant, report: KpiReport, customer_ids: set[int], defini
 
 
 def report_create(*, tenant: Tenant, period_kind: str, period_start: datetime.date, customers, values: list[ValueIn],
-                  comment: str = "", today: datetime.date | None = None, checked: bool = False) -> KpiReport:
+                  comment: str = "", today: datetime.date | None = None, checked: bool = False,
+                  at: datetime.datetime | None = None) -> KpiReport:
     """Report one period's values to one or more customers, in one transaction.
+
+    `at` is when it was submitted: now, except for the demo's year of history.
 
     A period already reported for one of these customers and KPIs is corrected for exactly those
     (customer, KPI) pairs: the earlier report stays, current for the others (_supersede).
@@ -182,7 +185,7 @@ def report_create(*, tenant: Tenant, period_kind: str, period_start: datetime.da
             raise ValidationError({"values": errors})
     with transaction.atomic():
         report = tenant.new(KpiReport, period_kind=period_kind, period_start=period_start, comment=comment,
-                            submitted_by=tenant.user, submitted_at=timezone.now())
+                            submitted_by=tenant.user, submitted_at=at or timezone.now())
         report.full_clean()
         report.save()
         report.shared_with.set(customers)
@@ -197,8 +200,9 @@ def report_create(*, tenant: Tenant, period_kind: str, period_start: datetime.da
 
 
 def verdict_set(*, tenant: Tenant, report: KpiReport, verdict: str, comment: str = "",
-                version: int | None = None) -> KpiVerdict:
-    """The active municipality's own verdict on a report addressed to it (one, changeable)."""
+                version: int | None = None, at: datetime.datetime | None = None) -> KpiVerdict:
+    """The active municipality's own verdict on a report addressed to it (one, changeable);
+    `at` is when it was decided (now, except for the demo's history)."""
     comment = (comment or "").strip()
     if verdict in NEEDS_COMMENT and not comment:
         raise ValidationError({"comment": _("Explain the remarks or why the report is not approved.")})
@@ -214,7 +218,7 @@ def verdict_set(*, tenant: Tenant, report: KpiReport, verdict: str, comment: str
         obj.verdict = verdict
         obj.comment = comment
         obj.decided_by = tenant.user
-        obj.decided_at = timezone.now()
+        obj.decided_at = at or timezone.now()
         obj.full_clean()
         obj.save()
     return obj
