@@ -8,7 +8,9 @@ status codes, content types and bodies as documented, invalid data refused. Neve
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.config import SchemathesisConfig
 
@@ -42,7 +44,23 @@ class CoordinatorToken:
 
 
 @pytest.fixture
-def coordinator_token(db):
+def keep_the_test_connection():
+    """The WSGI calls must not close the test's database connection.
+
+    Django closes a connection whose autocommit differs from the setting at the end of every
+    request, which inside a test's transaction is always: on PostgreSQL the next query then
+    fails. Django's test client disconnects the same handlers; schemathesis calls the WSGI
+    application directly, so this does it for the test.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def coordinator_token(db, keep_the_test_connection):
     """A municipality with a little of everything the operations look up, and its coordinator's token."""
     organisation = OrganisationFactory(name="Kommun A", slug="kommun-a")
     user = UserFactory(email="samordnare@kommun-a.example")

@@ -65,3 +65,13 @@ def api(client, world):
             return getattr(client, method)(f"/api/kpis{path}", **kwargs)
         return call
     return as_person
+
+
+@pytest.fixture(autouse=True)
+def messages_in_english():
+    """The services' messages are compared in English (msgids), whatever the default language;
+    pages still answer in the language the request asks for."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

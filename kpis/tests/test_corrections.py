@@ -23,7 +23,10 @@ def _pairs(report):
 
 
 def _status(client, report):
-    return client.get("/kpis/reports/").content.decode(), client.get(f"/kpis/reports/{report.pk}/").content.decode()
+    """The report list and the report page, in English (the words compared below)."""
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    return (client.get("/kpis/reports/", **english).content.decode(),
+            client.get(f"/kpis/reports/{report.pk}/", **english).content.decode())
 
 
 def test_a_full_correction_supersedes_the_earlier_report(world, make_definition):
