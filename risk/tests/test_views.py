@@ -352,8 +352,10 @@ def test_start_page_heat_map(world, people, login):
     assert "Residual risk heat map, 4 × 4: 30 risks." in html
     large, queries = _count(client, url)
     assert large == small, "\n".join(queries)
-    assert [q.split(" FROM ", 1)[1].split()[0] for q in queries if ' FROM "risk_' in q] == [
-        '"risk_riskmatrix"', '"risk_risk"'], "\n".join(queries)
+    # The work queue above it counts the member's own risks past review (one query more).
+    heat_map = [q.split(" FROM ", 1)[1].split()[0] for q in queries
+                if ' FROM "risk_' in q and not q.startswith("SELECT COUNT(*)")]
+    assert heat_map == ['"risk_riskmatrix"', '"risk_risk"'], "\n".join(queries)
 
 
 def test_the_register_filters_by_part_of_a_system_name_and_by_a_system_linked_from_its_page(make_risk, people, login,
