@@ -101,14 +101,26 @@ def test_a_coordinator_assesses_a_cloud_service_from_template_to_documents(live_
     assessment.refresh_from_db()
     assert assessment.is_locked and assessment.decision.registration_number == "KS 2026/0012"
 
-    # Rendering takes a few seconds on a busy machine: wait for the file, not for a navigation.
-    with page.expect_download(timeout=60_000) as pdf_download:
-        page.click(f"text={in_language('sv', 'Decision document (PDF)')}", no_wait_after=True)
+    # The documents are made by a background job (run at once in the tests); its page offers
+    # the file when it is done.
+    detail_url = page.url
+    pdf_download = _document_from_job(page, in_language("sv", "Decision document (PDF)"))
     pdf = pypdf.PdfReader(pdf_download.value.path())
     assert "KS 2026/0012" in " ".join(p.extract_text() for p in pdf.pages)
-    with page.expect_download(timeout=60_000) as docx_download:
-        page.click(f"text={in_language('sv', 'Decision document (DOCX)')}", no_wait_after=True)
+    page.goto(detail_url)
+    docx_download = _document_from_job(page, in_language("sv", "Decision document (DOCX)"))
     with open(docx_download.value.path(), "rb") as fh:
         document = docx.Document(io.BytesIO(fh.read()))
     assert document.paragraphs[0].text == "E-post i molnet"
     assert problems == []
+
+
+def _document_from_job(page, button: str):
+    """Press a document button, land on the job's page and download its result."""
+    with page.expect_navigation(timeout=60_000):
+        page.click(f"text={button}")
+    link = page.locator("a.button", has_text=in_language("sv", "Download %(name)s").split("%(")[0].strip())
+    link.wait_for(timeout=60_000)
+    with page.expect_download(timeout=60_000) as download:
+        link.first.click()
+    return download
