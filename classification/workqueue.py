@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from classification import selectors
@@ -25,7 +26,7 @@ def _to_us(tenant, today) -> list[WorkGroup]:
     rows = _overdue_first(qs, today)[:WORK_ITEMS_SHOWN]
     return [WorkGroup(
         title=_("Questions from the organisations you serve to answer"),
-        items=[WorkItem(title=q.question[:100], url=reverse("classification:to_us_answer", args=[q.pk]),
+        items=[WorkItem(title=Truncator(q.question).chars(100), url=reverse("classification:to_us_answer", args=[q.pk]),
                         due=q.due_date, overdue=q.due_date < today, note=q.organisation.name) for q in rows],
         total=total, more_url=reverse("classification:to_us"))]
 
@@ -38,7 +39,7 @@ def _to_suppliers(tenant, today) -> list[WorkGroup]:
     rows = _overdue_first(qs, today)[:WORK_ITEMS_SHOWN]
     return [WorkGroup(
         title=_("Open questions to suppliers"),
-        items=[WorkItem(title=q.question[:100], url=reverse("classification:question_detail", args=[q.pk]),
+        items=[WorkItem(title=Truncator(q.question).chars(100), url=reverse("classification:question_detail", args=[q.pk]),
                         due=q.due_date, overdue=q.due_date < today, note=q.supplier.name) for q in rows],
         total=total, more_url=reverse("classification:questions"))]
 

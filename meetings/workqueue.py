@@ -4,10 +4,12 @@ import datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from core.workqueue import WORK_ITEMS_SHOWN, WorkGroup, WorkItem
 from meetings import selectors
+from meetings.reminders import MINUTES_DUE_DAYS
 from meetings.models import Meeting, MeetingStatus
 from organisations.roles import Perm
 
@@ -29,9 +31,11 @@ def items(*, tenant, today: datetime.date) -> list[WorkGroup]:
                                            starts_at__lt=start + datetime.timedelta(days=UPCOMING_DAYS + 1))
               .exclude(status=MeetingStatus.CANCELLED).select_related("organisation").order_by("starts_at", "pk"))
     list_url = reverse("meetings:meeting_list")
+    # A meeting is not "due": its day and time go in the note.
     groups += _group(_("Meetings in the coming two weeks"), coming, lambda m: WorkItem(
-        title=m.title, url=m.get_absolute_url(), due=timezone.localtime(m.starts_at).date(),
-        note=f"{m.get_kind_display()} · {m.organisation.name}"), list_url + "?when=upcoming")
+        title=m.title, url=m.get_absolute_url(),
+        note=f"{date_format(timezone.localtime(m.starts_at), 'l j F H:i')} · {m.get_kind_display()} · "
+             f"{m.organisation.name}"), list_url + "?when=upcoming")
     if tenant.can(Perm.ACTION_EDIT):
         groups += _group(_("Meeting action items to take into your action plan"), selectors.items_to_take(tenant=tenant),
                          lambda i: WorkItem(title=i.title, url=i.get_absolute_url(), due=i.due_date,
@@ -40,8 +44,10 @@ def items(*, tenant, today: datetime.date) -> list[WorkGroup]:
                          list_url + "?when=past")
     if tenant.can_edit(Meeting):
         missing = selectors.minutes_missing(tenant=tenant)
+        # The minutes are due a week after the meeting (the same week the reminder uses).
         groups += _group(_("Held meetings without approved minutes"), missing, lambda m: WorkItem(
-            title=m.title, url=m.get_absolute_url(), due=timezone.localtime(m.ends_at).date(),
-            overdue=timezone.localtime(m.ends_at).date() + datetime.timedelta(days=7) < today),
+            title=m.title, url=m.get_absolute_url(),
+            due=timezone.localtime(m.ends_at).date() + datetime.timedelta(days=MINUTES_DUE_DAYS),
+            overdue=timezone.localtime(m.ends_at).date() + datetime.timedelta(days=MINUTES_DUE_DAYS) < today),
             list_url + "?without_minutes=on")
     return groups
