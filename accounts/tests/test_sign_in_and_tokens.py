@@ -20,6 +20,17 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def in_english(settings):
+    """This module compares messages in English (the msgids): pages, the API and services
+    answer in English here, whatever the default language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # allauth counts failed sign-ins in the cache; every test starts from zero.
     cache.clear()

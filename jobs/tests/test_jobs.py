@@ -20,6 +20,17 @@ from tests.factories import SystemFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def in_english(settings):
+    """This module compares messages in English (the msgids): pages, the API and services
+    answer in English here, whatever the default language."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # The tasks wait in the queue, as with a worker: the request only records the job.
 QUEUED = override_settings(TASKS={"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}})
