@@ -103,7 +103,7 @@ class RiskFilterIn(InputSchema):
     system_name: str = Field("", description="Part of the name of a linked system")
     kind: str = Field("residual", pattern="^(inherent|residual)$")
     level: str = ""
-    status: str = ""
+    status: str = Field("", description="A status, or `open` for every status but closed (what a heat-map cell counts)")
     owner: RecordId | None = Field(None, description="User id of the risk owner")
     strategy: str = ""
     orphaned: bool = False

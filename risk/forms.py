@@ -26,7 +26,7 @@ class RiskFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Assessment"), required=False,
                              choices=[("residual", _("Residual risk")), ("inherent", _("Inherent risk"))])
     level = forms.ChoiceField(label=_("Level"), required=False, choices=[("", _("All"))] + Level.choices)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All"))] + RiskStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All")), ("open", _("Open (all but closed)"))] + RiskStatus.choices)
     owner = forms.TypedChoiceField(label=_("Risk owner"), required=False, coerce=int, empty_value=None)
     strategy = forms.ChoiceField(label=_("Treatment strategy"), required=False,
                                  choices=[("", _("All"))] + Strategy.choices)

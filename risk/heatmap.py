@@ -68,8 +68,11 @@ class Heatmap:
 
 
 def cell_url(kind: str, likelihood: int, consequence: int) -> str:
-    """The register filtered to one cell."""
-    return reverse("risk:risk_list") + "?" + urlencode({"l": likelihood, "c": consequence, "kind": kind})
+    """The register filtered to one cell: the open risks, as the cell counts them."""
+    from risk.selectors import OPEN
+
+    return reverse("risk:risk_list") + "?" + urlencode(
+        {"l": likelihood, "c": consequence, "kind": kind, "status": OPEN})
 
 
 def _wrap(text: str, width: int, lines: int = 2) -> list[str]:

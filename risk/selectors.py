@@ -9,6 +9,9 @@ from risk import rules
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, RiskSystem, Strategy, Threat, Treatment
 
 KINDS = ("inherent", "residual")
+# The status filter's value for every risk but the closed ones: what the heat maps count, so a
+# cell and the register it links to show the same risks.
+OPEN = "open"
 
 SORTS = {
     "residual": ("-residual_score", "title", "pk"),
@@ -71,7 +74,9 @@ def risk_list(*, tenant: Tenant, filters: RiskFilters, matrix: RiskMatrix) -> Qu
         qs = qs.filter(**{f"{score}__gte": low, f"{score}__lte": high})
     if filters.l and filters.c:
         qs = qs.filter(**{likelihood: filters.l, consequence: filters.c})
-    if filters.status in RiskStatus.values:
+    if filters.status == OPEN:
+        qs = qs.exclude(status=RiskStatus.CLOSED)
+    elif filters.status in RiskStatus.values:
         qs = qs.filter(status=filters.status)
     if filters.owner:
         qs = qs.filter(owner_id=filters.owner)
@@ -97,7 +102,8 @@ def risk_detail(*, tenant: Tenant, pk) -> Risk:
 
 
 def heatmap_counts(*, tenant: Tenant, kind: str) -> dict[tuple[int, int], int]:
-    """Number of risks per cell (likelihood, consequence), closed risks left out."""
+    """Number of risks per cell (likelihood, consequence), closed risks left out (as the
+    register filtered with status=open, which the cells link to)."""
     likelihood, consequence, _score = _fields(kind)
     rows = (tenant.scope(Risk).exclude(status=RiskStatus.CLOSED)
             .filter(**{f"{likelihood}__isnull": False, f"{consequence}__isnull": False})
