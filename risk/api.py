@@ -63,6 +63,7 @@ class RiskOut(Schema):
     accepted_by: str | None = Field(None, alias="accepted_by.email")
     accepted_at: datetime.datetime | None
     acceptance_justification: str
+    accepted_until: datetime.date | None
     session_id: int | None
     version: int
     updated_at: datetime.datetime
@@ -107,6 +108,7 @@ class RiskFilterIn(InputSchema):
     owner: RecordId | None = Field(None, description="User id of the risk owner")
     strategy: str = ""
     orphaned: bool = False
+    review_due: bool = Field(False, description="Only risks whose review date has passed or whose acceptance has lapsed")
     l: int | None = Level  # noqa: E741
     c: int | None = Level
     session: RecordId | None = None
@@ -142,6 +144,8 @@ class RiskUpdateIn(RiskIn):
 class AcceptIn(InputSchema):
     justification: str = Field(..., min_length=1)
     version: int
+    accepted_until: datetime.date | None = Field(None, description="Last day the acceptance holds (default: a year)")
+    confirm: bool = Field(False, description="Accept although treatments have not started (otherwise 409)")
 
 
 class TreatmentOut(Schema):
@@ -540,14 +544,16 @@ def delete_risk(request, risk_id: int):
 
 
 @router.post("/{int:risk_id}/accept", response=RiskDetailOut,
-             summary="Accept the residual risk (above the acceptance level: system owner or administrator)")
+             summary="Accept the residual risk until a date (above the acceptance level: its owner or an administrator)")
 def accept_risk(request, risk_id: int, payload: AcceptIn):
     risk = request.tenant.get(Risk, risk_id, write=True)
     try:
         services.risk_accept(tenant=request.tenant, risk=risk, justification=payload.justification,
-                             version=payload.version)
+                             version=payload.version, accepted_until=payload.accepted_until, confirm=payload.confirm)
     except services.VersionConflict as exc:
         _conflict(exc)
+    except services.TreatmentsNotStarted as exc:
+        raise HttpError(409, str(exc)) from None
     return _detail(request, risk_id)
 
 

@@ -265,7 +265,8 @@ def load(*, organisation, users: dict) -> None:
             "inherent_likelihood": inherent[0], "inherent_consequence": inherent[1],
             "residual_likelihood": residual[0] if residual else None,
             "residual_consequence": residual[1] if residual else None,
-            "owner": users[SO] if linked else users[CO], "strategy": spec.strategy,
+            # The system owner accepts: the risks they accept are theirs (risk.deciders).
+            "owner": users[SO] if linked or spec.accept else users[CO], "strategy": spec.strategy,
             "status": RiskStatus.TREATED if spec.treatments and residual else RiskStatus.IDENTIFIED,
             # Reviews spread over the coming year; every seventh is already overdue.
             "review_date": today + datetime.timedelta(days=-rng.randint(5, 40) if number % 7 == 3 else rng.randint(20, 360)),
@@ -277,7 +278,8 @@ def load(*, organisation, users: dict) -> None:
                 "description": measure, "owner": users[role], "due_date": today + datetime.timedelta(days=due_in),
                 "status": status})
         if spec.accept:
-            services.risk_accept(tenant=owner, risk=risk, justification=spec.accept, version=risk.version)
+            services.risk_accept(tenant=owner, risk=risk, justification=spec.accept, version=risk.version,
+                                 confirm=True)
         if spec.closed:
             risk.refresh_from_db()
             services.risk_update(tenant=analyst, risk=risk, data={"status": RiskStatus.CLOSED}, version=risk.version)

@@ -31,6 +31,8 @@ class RiskFilterForm(forms.Form):
     strategy = forms.ChoiceField(label=_("Treatment strategy"), required=False,
                                  choices=[("", _("All"))] + Strategy.choices)
     orphaned = forms.BooleanField(label=_("Only risks whose system was deleted"), required=False)
+    review_due = forms.BooleanField(label=_("Only risks due for review (review date or acceptance passed)"),
+                                    required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[
         ("residual", _("Residual risk, highest first")), ("inherent", _("Inherent risk, highest first")),
         ("title", _("Title")), ("-title", _("Title, descending")), ("status", _("Status")),
@@ -106,6 +108,10 @@ class AcceptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     justification = forms.CharField(label=_("Justification"), widget=forms.Textarea(attrs={"rows": 4}),
                                     help_text=_("Why the organisation can live with this residual risk."))
+    accepted_until = forms.DateField(label=_("Accepted until"), widget=DATE,
+                                     help_text=_("After this day the risk returns for review."))
+    # Set by the confirmation step when treatments have not started.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class TreatmentForm(forms.ModelForm):

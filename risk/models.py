@@ -189,6 +189,8 @@ class Risk(TenantModel):
                                     related_name="+", verbose_name=_("accepted by"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     acceptance_justification = models.TextField(_("justification for accepting"), blank=True)
+    # After this day the acceptance has lapsed and the risk is due for review again.
+    accepted_until = models.DateField(_("accepted until"), null=True, blank=True)
     session = models.ForeignKey(RiskSession, on_delete=models.SET_NULL, null=True, blank=True, related_name="risks",
                                 verbose_name=_("found in session"))
     # Optimistic locking: a save must name the version it was based on (see services).
@@ -207,6 +209,7 @@ class Risk(TenantModel):
             models.Index(fields=["organisation", "-residual_score", "title", "id"], name="risk_org_register_idx"),
             models.Index(fields=["organisation", "status"], name="risk_org_status_idx"),
             models.Index(fields=["review_date", "status"], name="risk_review_idx"),
+            models.Index(fields=["organisation", "accepted_until"], name="risk_accepted_until_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(inherent_likelihood__gte=1) | models.Q(inherent_likelihood__isnull=True),
@@ -239,6 +242,10 @@ class Risk(TenantModel):
     @property
     def is_accepted(self) -> bool:
         return self.accepted_at is not None
+
+    def acceptance_lapsed(self, today) -> bool:
+        """Accepted, but the acceptance's validity has passed: the risk is due for review."""
+        return self.is_accepted and self.accepted_until is not None and self.accepted_until < today
 
 
 class RiskSystem(TenantModel):

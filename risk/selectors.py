@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.tenancy import Tenant
@@ -46,6 +47,7 @@ class RiskFilters:
     owner: int | None = None
     strategy: str = ""
     orphaned: bool = False
+    review_due: bool = False  # review date passed or acceptance lapsed (not closed)
     l: int | None = None  # noqa: E741  (the heat map's query parameter names)
     c: int | None = None
     session: int | None = None
@@ -55,6 +57,11 @@ class RiskFilters:
 def _fields(kind: str) -> tuple[str, str, str]:
     prefix = kind if kind in KINDS else "residual"
     return f"{prefix}_likelihood", f"{prefix}_consequence", f"{prefix}_score"
+
+
+def due_for_review(day) -> Q:
+    """Risks whose review date has passed or whose acceptance has lapsed (before `day`)."""
+    return Q(review_date__lt=day) | Q(accepted_at__isnull=False, accepted_until__lt=day)
 
 
 def risk_list(*, tenant: Tenant, filters: RiskFilters, matrix: RiskMatrix) -> QuerySet:
@@ -86,6 +93,8 @@ def risk_list(*, tenant: Tenant, filters: RiskFilters, matrix: RiskMatrix) -> Qu
         qs = qs.filter(Exists(RiskSystem.objects.filter(risk=OuterRef("pk"), system__isnull=True)))
     if filters.session:
         qs = qs.filter(session_id=filters.session)
+    if filters.review_due:
+        qs = qs.filter(due_for_review(timezone.localdate())).exclude(status=RiskStatus.CLOSED)
     links = RiskSystem.objects.only("pk", "risk_id", "system_id", "system_name")
     qs = qs.prefetch_related(Prefetch("system_links", queryset=links))
     return qs.order_by(*SORTS.get(filters.sort, SORTS["residual"]))
@@ -120,7 +129,7 @@ def risk_overview(*, tenant: Tenant) -> dict:
         open=Count("pk", filter=~Q(status=RiskStatus.CLOSED)),
         accepted=Count("pk", filter=Q(status=RiskStatus.ACCEPTED)),
         unassessed=Count("pk", filter=Q(residual_score__isnull=True) & ~Q(status=RiskStatus.CLOSED)),
-        review_overdue=Count("pk", filter=Q(review_date__lt=today()) & ~Q(status=RiskStatus.CLOSED)),
+        review_overdue=Count("pk", filter=due_for_review(today()) & ~Q(status=RiskStatus.CLOSED)),
     )
 
 

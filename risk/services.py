@@ -1,10 +1,12 @@
 """Write-side rules of risk analysis. Views, API, imports and the demo call these; nothing else saves."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from actions import services as action_services
 from actions.models import OPEN_STATUSES as ACTION_OPEN_STATUSES
@@ -12,7 +14,7 @@ from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from organisations.roles import Perm
-from risk import rules
+from risk import deciders, rules
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, RiskSystem, Threat, Treatment
 from suppliers.models import Supplier
 from trail import chain
@@ -270,6 +272,7 @@ def _withdraw_acceptance(risk: Risk) -> None:
     risk.accepted_by = None
     risk.accepted_at = None
     risk.acceptance_justification = ""
+    risk.accepted_until = None
     if risk.status == RiskStatus.ACCEPTED:
         risk.status = RiskStatus.ASSESSED
 
@@ -285,12 +288,33 @@ def risk_assess(*, tenant: Tenant, risk: Risk, version: int, inherent: tuple[int
     return risk_update(tenant=tenant, risk=risk, data=data, version=version)
 
 
-def risk_accept(*, tenant: Tenant, risk: Risk, justification: str, version: int) -> Risk:
-    """Accept the residual risk, recording who, when and why.
+ACCEPTANCE_DAYS = 365  # an acceptance's default validity: one year
 
-    Within the acceptance criteria anyone who analyses risks may accept (with a
-    justification); above them only a role with Perm.RISK_ACCEPT (the system owner or an
-    administrator), who owns the risk on behalf of the business (MSB LIS; ISO/IEC 27005 8.6).
+
+class TreatmentsNotStarted(Exception):
+    """Accepting while treatments have not started: the caller must confirm."""
+
+    def __init__(self, treatments: list):
+        super().__init__(ngettext(
+            "%(n)d treatment of this risk has not started; confirm that you accept the residual risk before it is "
+            "carried out.",
+            "%(n)d treatments of this risk have not started; confirm that you accept the residual risk before they "
+            "are carried out.", len(treatments)) % {"n": len(treatments)})
+        self.treatments = treatments
+
+
+def default_accepted_until() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=ACCEPTANCE_DAYS)
+
+
+def risk_accept(*, tenant: Tenant, risk: Risk, justification: str, version: int,
+                accepted_until: datetime.date | None = None, confirm: bool = False) -> Risk:
+    """Accept the residual risk until `accepted_until` (default: a year), recording who, when and why.
+
+    Within the acceptance criteria anyone who analyses risks may accept; above them only the
+    risk's owner or a linked system's owner (with a role that may accept), or an administrator
+    (risk.deciders; MSB LIS; ISO/IEC 27005 8.6). Treatments not yet started raise
+    TreatmentsNotStarted unless `confirm`. After `accepted_until` the risk is due for review.
     """
     if not tenant.can_edit(Risk):
         raise PermissionDenied
@@ -301,15 +325,24 @@ def risk_accept(*, tenant: Tenant, risk: Risk, justification: str, version: int)
             raise VersionConflict(current)
         if current.residual_score is None:
             raise ValidationError({"justification": _("Assess the residual risk before accepting it.")})
-        if rules.needs_privileged_acceptance(matrix, current.residual_likelihood, current.residual_consequence) \
-                and not tenant.can(Perm.RISK_ACCEPT):
-            raise PermissionDenied(_("Only a system owner or an administrator may accept a residual risk above the "
-                                     "acceptance level."))
+        refusal = deciders.acceptance_refusal(tenant, current, matrix)
+        if refusal:
+            raise PermissionDenied(refusal)
+        errors = {}
         if not (justification or "").strip():
-            raise ValidationError({"justification": _("Give the reason for accepting the risk.")})
+            errors["justification"] = _("Give the reason for accepting the risk.")
+        until = accepted_until or default_accepted_until()
+        if until < timezone.localdate():
+            errors["accepted_until"] = _("The acceptance cannot end in the past.")
+        if errors:
+            raise ValidationError(errors)
+        not_started = deciders.treatments_not_started(current)
+        if not_started and not confirm:
+            raise TreatmentsNotStarted(not_started)
         current.accepted_by = tenant.user
         current.accepted_at = timezone.now()
         current.acceptance_justification = justification.strip()
+        current.accepted_until = until
         current.status = RiskStatus.ACCEPTED
         current.version += 1
         current.full_clean()

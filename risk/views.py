@@ -26,6 +26,7 @@ from risk.forms import (
     TreatmentForm,
 )
 from inventory.models import System
+from risk import deciders
 from risk.models import Risk, RiskMatrix, RiskSession, Threat, Treatment
 from trail.selectors import history_for, record_history
 
@@ -158,12 +159,15 @@ def risk_detail(request, pk):
         treatment.plan_actions = actions.get(treatment.pk, [])
     can_edit = tenant.can_edit(Risk) and tenant.owns(risk)
     privileged = rules.needs_privileged_acceptance(matrix, risk.residual_likelihood, risk.residual_consequence)
+    refusal = deciders.acceptance_refusal(tenant, risk, matrix) if can_edit else None
     context = {
         "risk": risk, "matrix": matrix, "treatments": treatments, "can_edit": can_edit,
         "assessments": _assessments(risk, matrix),
         "likelihood_scale": matrix.likelihood_scale(), "consequence_scale": matrix.consequence_scale(),
         "privileged": privileged,
-        "can_accept": can_edit and risk.residual_score is not None and (not privileged or tenant.can(Perm.RISK_ACCEPT)),
+        "can_accept": can_edit and risk.residual_score is not None and refusal is None,
+        "acceptance_refusal": refusal if can_edit and risk.residual_score is not None else None,
+        "acceptance_lapsed": risk.acceptance_lapsed(timezone.localdate()),
         "history": record_history(obj=risk)[:50],
         "today": timezone.localdate(),
     }
@@ -219,20 +223,33 @@ def risk_edit(request, pk):
 
 @tenant_required(Perm.RISK_EDIT)
 def risk_accept(request, pk):
-    """Accept the residual risk with a justification (above the threshold: system owner or admin)."""
+    """Accept the residual risk until a date, with a justification (above the acceptance level: the
+    risk's or a linked system's owner, or an administrator). Treatments not started ask to confirm."""
     tenant = request.tenant
     risk = tenant.get(Risk, pk, write=True)
     matrix = selectors.matrix_for(tenant)
+    refusal = deciders.acceptance_refusal(tenant, risk, matrix)
+    if refusal:
+        raise PermissionDenied(refusal)
     privileged = rules.needs_privileged_acceptance(matrix, risk.residual_likelihood, risk.residual_consequence)
-    if privileged and not tenant.can(Perm.RISK_ACCEPT):
-        raise PermissionDenied
-    form = AcceptForm(request.POST or None, initial={"version": risk.version})
+    form = AcceptForm(request.POST or None, initial={
+        "version": risk.version, "accepted_until": services.default_accepted_until()})
+    not_started = []
     if request.method == "POST" and form.is_valid():
         try:
             services.risk_accept(tenant=tenant, risk=risk, justification=form.cleaned_data["justification"],
-                                 version=form.cleaned_data["version"])
+                                 version=form.cleaned_data["version"],
+                                 accepted_until=form.cleaned_data["accepted_until"],
+                                 confirm=form.cleaned_data["confirm"])
         except services.VersionConflict as exc:
             form.add_error(None, str(exc))
+        except services.TreatmentsNotStarted as exc:
+            # The confirmation step: the same form again, saying which treatments wait.
+            not_started = exc.treatments
+            data = request.POST.copy()
+            data["confirm"] = "on"
+            form = AcceptForm(data)
+            form.is_valid()
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -240,7 +257,7 @@ def risk_accept(request, pk):
             return redirect("risk:risk_detail", pk=risk.pk)
     selectors.with_levels([risk], matrix)
     return render(request, "risk/risk_accept.html", {
-        "form": form, "risk": risk, "privileged": privileged})
+        "form": form, "risk": risk, "privileged": privileged, "not_started": not_started})
 
 
 @tenant_required(Perm.RISK_EDIT)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from core.workqueue import WORK_ITEMS_SHOWN, WorkGroup, WorkItem
 from organisations.roles import Perm
 from risk.models import Risk, RiskStatus
+from risk.selectors import due_for_review
 
 
 def items(*, tenant, today: datetime.date) -> list[WorkGroup]:
@@ -16,12 +17,15 @@ def items(*, tenant, today: datetime.date) -> list[WorkGroup]:
     groups = []
     mine = tenant.scope(Risk).filter(owner=tenant.user)
     if tenant.can(Perm.RISK_ACCEPT):
-        waiting = mine.filter(status=RiskStatus.TREATED, accepted_at__isnull=True)
+        # The risks the member owns themselves or through a linked system (risk.deciders).
+        owned = tenant.scope(Risk).filter(Q(owner=tenant.user) | Q(system_links__system__owner=tenant.user)).distinct()
+        waiting = owned.filter(status=RiskStatus.TREATED, accepted_at__isnull=True)
         groups.append(_group(waiting, _("Risks awaiting your acceptance"), "risk:risk_accept", today,
                              reverse("risk:risk_list") + "?status=treated"))
-    due = mine.filter(~Q(status=RiskStatus.CLOSED), review_date__lt=today)
+    # Past the review date, or an acceptance whose validity has passed: both return for review.
+    due = mine.filter(~Q(status=RiskStatus.CLOSED), due_for_review(today))
     groups.append(_group(due, _("Your risks past their review date"), "risk:risk_detail", today,
-                         reverse("risk:risk_list")))
+                         reverse("risk:risk_list") + "?review_due=on"))
     return [g for g in groups if g.total]
 
 

@@ -177,8 +177,8 @@ def test_a_coordinator_and_a_system_owner_do_the_whole_walk_through_the_api(clie
     version = ok(coordinator.get(f"/risks/{risk['id']}"))["version"]
     refused = coordinator.post(f"/risks/{risk['id']}/accept", {"justification": "Godtas.", "version": version})
     assert refused.status_code == 403
-    assert refused.json() == {"detail": "Only a system owner or an administrator may accept a residual risk above "
-                                        "the acceptance level."}
+    assert refused.json() == {"detail": "Only the risk's owner, the owner of a system the risk concerns, or an "
+                                        "administrator may accept a residual risk above the acceptance level."}
     unchanged = ok(coordinator.get(f"/risks/{risk['id']}"))
     assert (unchanged["status"], unchanged["accepted_at"], unchanged["version"]) == ("assessed", None, version)
     # … and the system owner must give the reason.
@@ -186,7 +186,11 @@ def test_a_coordinator_and_a_system_owner_do_the_whole_walk_through_the_api(clie
     assert blank.status_code == 422
     assert blank.json()["errors"] == {"justification": ["Give the reason for accepting the risk."]}
     justification = "Kvarvarande risk godtas till dess att behörighetsstyrningen är införd."
-    accepted = ok(owner.post(f"/risks/{risk['id']}/accept", {"justification": justification, "version": version}))
+    # The treatment has not started: the API asks for confirmation first (409).
+    warned = owner.post(f"/risks/{risk['id']}/accept", {"justification": justification, "version": version})
+    assert warned.status_code == 409
+    accepted = ok(owner.post(f"/risks/{risk['id']}/accept",
+                             {"justification": justification, "version": version, "confirm": True}))
     assert (accepted["status"], accepted["accepted_by"], accepted["acceptance_justification"], accepted["version"]) == (
         "accepted", owner_user.email, justification, version + 1)
     assert accepted["accepted_at"] is not None

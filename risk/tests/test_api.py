@@ -87,7 +87,7 @@ def test_a_reader_may_not_write(api, make_risk):
 
 
 def test_acceptance_above_the_threshold_only_by_the_system_owner(api, make_risk, people):
-    risk = make_risk("Ransomware", residual=(3, 4))
+    risk = make_risk("Ransomware", residual=(3, 4), owner=people["system_owner"])
     refused = api("coordinator")("post", f"/{risk.pk}/accept", {"justification": "Ok", "version": 1})
     assert refused.status_code == 403
     risk.refresh_from_db()
@@ -185,11 +185,12 @@ def test_list_endpoint_query_count_is_constant(api, make_risk, org_a, as_role, p
 
     def grow(start, n):
         for i in range(start, start + n):
-            risk = make_risk(f"Risk {i:03d}", residual=(1 + i % 4, 2), inherent=(4, 4),
+            risk = make_risk(f"Risk {i:03d}", residual=(1 + i % 4, 2), inherent=(4, 4), owner=people["system_owner"],
                              systems=[SystemFactory(organisation=org_a, name=f"S{i}")])
             services.treatment_add(tenant=as_role("coordinator"), risk=risk, data={
                 "description": "X", "due_date": datetime.date(2026, 1, 1)})
-            services.risk_accept(tenant=as_role("system_owner"), risk=risk, justification="Ok", version=risk.version)
+            services.risk_accept(tenant=as_role("system_owner"), risk=risk, justification="Ok", version=risk.version,
+                                 confirm=True)
 
     def count():
         with CaptureQueriesContext(connection) as ctx:
@@ -280,3 +281,39 @@ def test_export_and_import_through_the_api(client, api, people, org_a, make_risk
     # A reader may export but not import.
     _, reader = ApiToken.issue(user=people["reader"], name="io")
     assert client.post("/api/risks/import", {"file": upload}, HTTP_AUTHORIZATION=f"Bearer {reader}").status_code == 403
+
+
+def test_a_system_owner_who_does_not_own_the_risk_is_refused_with_the_reason(api, make_risk, people, member, org_a):
+    other_owner = member(org_a, "system_owner", email="other-owner@kommun-a.example")
+    risk = make_risk("Ransomware", residual=(3, 4), owner=other_owner)
+    refused = api("system_owner")("post", f"/{risk.pk}/accept", {"justification": "Ok", "version": 1})
+    assert refused.status_code == 403
+    assert "owner" in refused.json()["detail"]
+    risk.refresh_from_db()
+    assert (risk.accepted_at, risk.accepted_until, risk.status, risk.version) == (None, None, "assessed", 1)
+
+
+def test_accepting_with_treatments_not_started_answers_409_unless_confirmed(api, make_risk, people, as_role):
+    risk = make_risk("Ransomware", residual=(3, 4), owner=people["system_owner"])
+    services.treatment_add(tenant=as_role("coordinator"), risk=risk, data={"description": "Säkerhetskopior"})
+    call = api("system_owner")
+    warned = call("post", f"/{risk.pk}/accept", {"justification": "Ok", "version": 1})
+    assert warned.status_code == 409
+    assert "not started" in warned.json()["detail"]
+    risk.refresh_from_db()
+    assert (risk.accepted_at, risk.version) == (None, 1)
+    until = (datetime.date.today() + datetime.timedelta(days=90)).isoformat()
+    accepted = call("post", f"/{risk.pk}/accept",
+                    {"justification": "Ok", "version": 1, "confirm": True, "accepted_until": until})
+    assert accepted.status_code == 200
+    assert (accepted.json()["status"], accepted.json()["accepted_until"]) == ("accepted", until)
+
+
+def test_an_acceptance_cannot_end_in_the_past(api, make_risk, people):
+    risk = make_risk("X", residual=(1, 1))
+    response = api("coordinator")("post", f"/{risk.pk}/accept", {
+        "justification": "Ok", "version": 1, "accepted_until": "2000-01-01"})
+    assert response.status_code == 422
+    assert "accepted_until" in response.json()["errors"]
+    risk.refresh_from_db()
+    assert risk.accepted_at is None

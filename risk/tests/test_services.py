@@ -96,7 +96,7 @@ def test_status_accepted_cannot_be_set_without_the_acceptance(make_risk):
 
 
 def test_the_system_owner_accepts_a_residual_risk_above_the_threshold(make_risk, as_role, people):
-    risk = make_risk("Ransomware", residual=(2, 4))  # 8: high, above the default "medium"
+    risk = make_risk("Ransomware", residual=(2, 4), owner=people["system_owner"])  # 8: high, above "medium"
     accepted = services.risk_accept(tenant=as_role("system_owner"), risk=risk, justification="  Beslut i KS.  ",
                                     version=risk.version)
     assert (accepted.status, accepted.accepted_by, accepted.acceptance_justification) == (
@@ -351,3 +351,53 @@ def test_custom_labels_are_kept_and_reset_with_a_new_size(as_role):
     matrix = services.matrix_update(tenant=as_role("coordinator"), version=2,
                                     data=_matrix_data(5, 4, likelihood_labels=["Sällan"]))
     assert matrix.likelihood_labels == []
+
+
+def test_a_system_owner_who_owns_neither_the_risk_nor_its_systems_may_not_accept_above_the_threshold(
+        make_risk, as_role, people, member, org_a):
+    risk = make_risk("Ransomware", residual=(2, 4), owner=member(org_a, "system_owner", email="other-owner@kommun-a.example"))
+    with pytest.raises(PermissionDenied) as refused:
+        services.risk_accept(tenant=as_role("system_owner"), risk=risk, justification="Ok", version=risk.version)
+    assert "owner" in str(refused.value)
+    risk.refresh_from_db()
+    assert (risk.status, risk.accepted_at, risk.version) == (RiskStatus.ASSESSED, None, 1)
+
+
+def test_the_owner_of_a_linked_system_and_an_administrator_may_accept(make_risk, as_role, people, org_a):
+    system = SystemFactory(organisation=org_a, owner=people["system_owner"])
+    risk = make_risk("Ransomware", residual=(2, 4), systems=[system])
+    accepted = services.risk_accept(tenant=as_role("system_owner"), risk=risk, justification="Ok", version=1)
+    assert accepted.accepted_by == people["system_owner"]
+    other = make_risk("Brand", residual=(2, 4))
+    assert services.risk_accept(tenant=as_role("admin"), risk=other, justification="Ok",
+                                version=1).accepted_by == people["admin"]
+
+
+def test_an_acceptance_holds_a_year_by_default_and_lapses_into_review(make_risk, as_role, people):
+    from risk import reminders, selectors
+
+    risk = make_risk("Felskickad e-post", residual=(1, 2), owner=people["coordinator"])
+    accepted = services.risk_accept(tenant=as_role("coordinator"), risk=risk, justification="Ok", version=1)
+    today = datetime.date.today()
+    assert accepted.accepted_until == services.default_accepted_until()
+    assert not accepted.acceptance_lapsed(today)
+    risk.refresh_from_db()
+    risk.accepted_until = today - datetime.timedelta(days=1)
+    risk.save()
+    assert risk.acceptance_lapsed(today)
+    due = selectors.risk_list(tenant=as_role("coordinator"), filters=selectors.RiskFilters(review_due=True),
+                              matrix=selectors.matrix_for(as_role("coordinator")))
+    assert [r.pk for r in due] == [risk.pk]
+    keys = [r.key for r in reminders.reviews_due(today=today, horizon=today)]
+    assert keys == [f"risk-acceptance:{risk.pk}"]
+
+
+def test_treatments_not_started_ask_for_confirmation(make_risk, as_role, people):
+    risk = make_risk("Ransomware", residual=(1, 2))
+    services.treatment_add(tenant=as_role("coordinator"), risk=risk, data={"description": "Kryptera"})
+    with pytest.raises(services.TreatmentsNotStarted):
+        services.risk_accept(tenant=as_role("coordinator"), risk=risk, justification="Ok", version=1)
+    risk.refresh_from_db()
+    assert risk.accepted_at is None
+    assert services.risk_accept(tenant=as_role("coordinator"), risk=risk, justification="Ok", version=1,
+                                confirm=True).is_accepted

@@ -90,12 +90,14 @@ def test_a_coordinator_may_not_accept_above_the_threshold_on_the_page(make_risk,
 
 
 def test_the_system_owner_accepts_on_the_page_and_the_page_shows_who_and_why(make_risk, people, login):
-    risk = make_risk("Ransomware", residual=(3, 4))
+    risk = make_risk("Ransomware", residual=(3, 4), owner=people["system_owner"])
     client = login(people["system_owner"])
-    assert client.post(reverse("risk:risk_accept", args=[risk.pk]), {"justification": "", "version": "1"}).status_code == 200
+    until = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
+    assert client.post(reverse("risk:risk_accept", args=[risk.pk]),
+                       {"justification": "", "version": "1", "accepted_until": until}).status_code == 200
     assert Risk.objects.get().accepted_at is None
     response = client.post(reverse("risk:risk_accept", args=[risk.pk]),
-                           {"justification": "Beslut i kommunstyrelsen.", "version": "1"})
+                           {"justification": "Beslut i kommunstyrelsen.", "version": "1", "accepted_until": until})
     assert response.status_code == 302
     html = client.get(reverse("risk:risk_detail", args=[risk.pk]), **EN).content.decode()
     assert "Beslut i kommunstyrelsen." in html and people["system_owner"].email in html
@@ -374,3 +376,30 @@ def test_the_register_filters_by_part_of_a_system_name_and_by_a_system_linked_fr
     by_id = client.get(link).content.decode()
     assert "Elevdata läcker" in by_id and "Felaktig lön" not in by_id
     assert "Skolplattform" in by_id.split('id="results"')[1].split("<table")[0]
+
+
+def test_a_system_owner_who_does_not_own_the_risk_gets_403_on_the_page(make_risk, people, login, member, org_a):
+    risk = make_risk("Ransomware", residual=(3, 4), owner=member(org_a, "system_owner", email="other-owner@kommun-a.example"))
+    client = login(people["system_owner"])
+    until = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
+    response = client.post(reverse("risk:risk_accept", args=[risk.pk]),
+                           {"justification": "Ok", "version": "1", "accepted_until": until})
+    assert response.status_code == 403
+    assert Risk.objects.get().accepted_at is None
+    page = client.get(reverse("risk:risk_detail", args=[risk.pk]), **EN).content.decode()
+    assert reverse("risk:risk_accept", args=[risk.pk]) not in page
+
+
+def test_the_page_asks_to_confirm_when_treatments_have_not_started(make_risk, people, login, as_role):
+    risk = make_risk("Ransomware", residual=(3, 4), owner=people["system_owner"])
+    services.treatment_add(tenant=as_role("coordinator"), risk=risk, data={"description": "Kryptera diskarna"})
+    client = login(people["system_owner"])
+    url = reverse("risk:risk_accept", args=[risk.pk])
+    until = (datetime.date.today() + datetime.timedelta(days=200)).isoformat()
+    data = {"justification": "Ok", "version": "1", "accepted_until": until}
+    warned = client.post(url, data, **EN)
+    assert warned.status_code == 200
+    assert "Kryptera diskarna" in warned.content.decode() and 'name="confirm"' in warned.content.decode()
+    assert Risk.objects.get().accepted_at is None
+    assert client.post(url, {**data, "confirm": "on"}).status_code == 302
+    assert Risk.objects.get().accepted_until == datetime.date.fromisoformat(until)
