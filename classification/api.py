@@ -1,6 +1,7 @@
 """Information classification through the API: the same selectors, services and tenancy as the pages."""
 
 import datetime
+import json
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -61,6 +62,9 @@ class ClassificationOut(Schema):
     approved_by: str | None = Field(None, alias="approved_by.email")
     approved_at: datetime.datetime | None
     review_date: datetime.date | None
+    returned_by: str | None = Field(None, alias="returned_by.email")
+    returned_at: datetime.datetime | None = None
+    returned_reason: str = ""
     stale: bool = False
     version: int
 
@@ -396,14 +400,30 @@ def submit(request, classification_id: int):
 
 
 @router.post("/{int:classification_id}/approve", response=ClassificationOut,
-             summary="Approve a classification under review (system owner or administrator)")
+             summary="Approve a classification under review (owner of a system holding it, or administrator)")
 def approve(request, classification_id: int):
     return _transition(request, classification_id, services.classification_approve)
 
 
-@router.post("/{int:classification_id}/reopen", response=ClassificationOut, summary="Make it a draft again")
-def reopen(request, classification_id: int):
-    return _transition(request, classification_id, services.classification_reopen)
+def _body_reason(request) -> str:
+    """`reason` from a JSON body when one is sent; reopening an approved one needs no body."""
+    if not request.body or request.content_type != "application/json":
+        return ""
+    try:
+        body = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, _("Send the reason as JSON: {\"reason\": \"…\"}.")) from None
+    reason = body.get("reason", "") if isinstance(body, dict) else ""
+    return reason if isinstance(reason, str) else ""
+
+
+@router.post("/{int:classification_id}/reopen", response=ClassificationOut,
+             summary="Make it a draft again (from review: send it back with a reason, JSON {\"reason\": …})")
+def reopen(request, classification_id: int, reason: str = ""):
+    current = request.tenant.get(Classification, classification_id, write=True)
+    services.classification_reopen(tenant=request.tenant, classification=current,
+                                   reason=reason or _body_reason(request))
+    return _one(request, classification_id)
 
 
 @router.post("/{int:classification_id}/questions", response={201: SupplierQuestionOut},

@@ -65,6 +65,13 @@ class Classification(TenantModel):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     review_date = models.DateField(_("review date"), null=True, blank=True)
+    # The last time it was sent back from review: who, when and why.
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("sent back by"),
+    )
+    returned_at = models.DateTimeField(_("sent back"), null=True, blank=True)
+    returned_reason = models.TextField(_("reason for sending back"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

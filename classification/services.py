@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from classification import questionnaire, rules
+from classification import deciders, questionnaire, rules
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
 from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES, Scheme
 from classification.selectors import classification_settings
@@ -201,10 +201,14 @@ def classification_submit(*, tenant: Tenant, classification: Classification) -> 
 
 
 def classification_approve(*, tenant: Tenant, classification: Classification) -> Classification:
-    """For review → approved, by a role that may approve; the review date follows the interval."""
+    """For review → approved, by the owner of a system holding the information or an administrator
+    (classification.deciders); the review date follows the interval."""
     tenant.require(Perm.CLASSIFY_APPROVE)
     with transaction.atomic():
         current = _locked(tenant, classification)
+        refusal = deciders.approval_refusal(tenant, current)
+        if refusal:
+            raise PermissionDenied(refusal)
         if current.status != ClassificationStatus.REVIEW:
             raise ValidationError(_("Only a classification submitted for review can be approved."))
         _refuse_open_questions(current)
@@ -221,12 +225,21 @@ def classification_approve(*, tenant: Tenant, classification: Classification) ->
     return current
 
 
-def classification_reopen(*, tenant: Tenant, classification: Classification) -> Classification:
-    """Back to draft (from review or approved) to change it; it must then be approved anew."""
+def classification_reopen(*, tenant: Tenant, classification: Classification, reason: str = "") -> Classification:
+    """Back to draft (from review or approved) to change it; it must then be approved anew.
+
+    Sending it back from review asks for the reason, stored with who sent it back and when.
+    """
     with transaction.atomic():
         current = _locked(tenant, classification)
         if current.status == ClassificationStatus.DRAFT:
             raise ValidationError(_("The classification is already a draft."))
+        if current.status == ClassificationStatus.REVIEW:
+            if not (reason or "").strip():
+                raise ValidationError({"reason": _("Say why the classification is sent back.")})
+            current.returned_by = tenant.user
+            current.returned_at = timezone.now()
+            current.returned_reason = reason.strip()
         current.status = ClassificationStatus.DRAFT
         current.approved_by = None
         current.approved_at = None

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from actions.services import actions_for_source
-from classification import rules, selectors, services
+from classification import deciders, questionnaire, rules, selectors, services
 from classification.forms import (
     AnswerForm,
     AskForm,
@@ -152,6 +152,7 @@ def classification_detail(request, pk):
     can_classify = tenant.can_edit(Classification)
     questions = list(selectors.supplier_questions(tenant=tenant, view="all", classification=classification))
     answers = classification.answers
+    approval_refusal = deciders.approval_refusal(tenant, classification) if can_classify else None
     context = {
         "c": classification,
         "levels": _levels_context(classification.computed, classification.overrides, classification.scheme),
@@ -161,7 +162,9 @@ def classification_detail(request, pk):
         "stale": classification.is_stale(selectors.today()),
         "today": selectors.today(),
         "can_classify": can_classify,
-        "can_approve": tenant.can(Perm.CLASSIFY_APPROVE) and can_classify,
+        "can_approve": can_classify and approval_refusal is None,
+        "approval_refusal": approval_refusal if classification.status == ClassificationStatus.REVIEW else None,
+        "unanswered": questionnaire.unanswered(answers) if classification.status == ClassificationStatus.DRAFT else [],
         "open_questions": [q for q in questions if q.is_open],
         "answered_questions": [q for q in questions if not q.is_open],
         "question_form": SupplierQuestionForm(suppliers=tenant.scope(Supplier))
@@ -173,11 +176,11 @@ def classification_detail(request, pk):
     return render(request, "classification/detail.html", context)
 
 
-def _transition(request, pk, service, done: str):
+def _transition(request, pk, service, done: str, **kwargs):
     tenant = request.tenant
     classification = tenant.get(Classification, pk, write=True)
     try:
-        service(tenant=tenant, classification=classification)
+        service(tenant=tenant, classification=classification, **kwargs)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -200,7 +203,8 @@ def approve(request, pk):
 @tenant_required(Perm.CLASSIFY)
 @require_POST
 def reopen(request, pk):
-    return _transition(request, pk, services.classification_reopen, _("The classification is a draft again."))
+    return _transition(request, pk, services.classification_reopen, _("The classification is a draft again."),
+                       reason=request.POST.get("reason", ""))
 
 
 @tenant_required(Perm.CLASSIFY)

@@ -7,7 +7,7 @@ from django.utils import translation
 from classification import services
 from classification.questionnaire import QUESTIONS
 from core.tenancy import tenant_for
-from tests.factories import InformationTypeFactory
+from tests.factories import InformationTypeFactory, SystemFactory
 
 # A complete set of answers that raises nothing above the lowest level.
 LOWEST = {q.id: (False if q.kind == "yes_no" else ["none"] if q.kind == "multi" else q.options[0][0])
@@ -36,8 +36,12 @@ def tenant_of(org_a, member):
 
 
 @pytest.fixture
-def info(org_a):
-    return InformationTypeFactory(organisation=org_a, name="Socialtjänstakter")
+def info(org_a, tenant_of):
+    """An information type held by a system that the fixture's system owner owns (who may approve)."""
+    information_type = InformationTypeFactory(organisation=org_a, name="Socialtjänstakter")
+    system = SystemFactory(organisation=org_a, name="Verksamhetssystem", owner=tenant_of("system_owner").user)
+    system.information_types.add(information_type)
+    return information_type
 
 
 @pytest.fixture
