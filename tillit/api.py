@@ -1,14 +1,60 @@
 """The REST API root: /api/, schema at /api/openapi.json, docs at /api/docs."""
 
+import json
+
+from django.shortcuts import render
+from ninja.openapi.docs import Swagger
+
 from core.api import TillitNinjaAPI, TokenAuth, install_error_handlers
 
-api = TillitNinjaAPI(
+
+class SameOriginSwagger(Swagger):
+    """Swagger UI from Tillit's own static files, under the site's content security policy.
+
+    django-ninja loads Swagger UI from a CDN unless it is an installed app; its assets come
+    from the npm package swagger-ui-dist instead (the Makefile copies them to static/vendor),
+    and the page starts it from a static script (no inline script). The API needs no CSRF
+    token: it authenticates with a bearer token.
+    """
+
+    template = "api/docs.html"
+
+    def render_page(self, request, api, **kwargs):
+        settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        return render(request, self.template, {"api": api, "swagger_settings": json.dumps(settings)})
+
+
+class DocumentedAPI(TillitNinjaAPI):
+    """The schema with one key per answer status, so Swagger UI can read it.
+
+    Routes declare their answers with numbers (409) and core.api.document_errors adds its
+    error answers with strings ("409"): JSON writes both as "409", and Swagger UI rejects a
+    schema with a key twice ("duplicated mapping key"). The route's own answer wins; the added
+    one fills in what it lacks.
+    """
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses") if isinstance(operation, dict) else None
+                if not responses:
+                    continue
+                for key in [k for k in responses if not isinstance(k, str)]:
+                    own, added = responses.pop(key), responses.get(str(key)) or {}
+                    responses[str(key)] = {**added, **own}
+        return schema
+
+
+api = DocumentedAPI(
     title="Tillit API",
     version="1",
     description="Information security management for municipalities. Authenticate with "
     "`Authorization: Bearer <token>`; choose the organisation with the `X-Organisation` header.",
     auth=TokenAuth(),
     urls_namespace="api",
+    # No validator badge: it would ask a server elsewhere to check the schema.
+    docs=SameOriginSwagger(settings={"validatorUrl": None, "persistAuthorization": False}),
 )
 install_error_handlers(api)
 
