@@ -63,7 +63,7 @@ class CostOut(Schema):
     id: int
     category: str
     kind: str
-    amount: Decimal
+    amount: Decimal = Field(..., description="SEK to the öre, as given (a string with two decimals)")
     year: int
     description: str
     upper_estimate: bool
@@ -185,7 +185,7 @@ class AssessmentUpdateIn(PlacementAssessmentIn):
 class CostIn(InputSchema):
     category: CostCategory
     kind: CostKind = CostKind.ONE_OFF
-    amount: Decimal = Field(..., description="SEK, not negative")
+    amount: Decimal = Field(..., description="SEK, not negative, at most two decimals (öre); kept exactly")
     year: int = Field(1, ge=1)
     description: str = Field("", max_length=200)
     upper_estimate: bool = False

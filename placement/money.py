@@ -1,4 +1,9 @@
-"""Money as Swedish documents write it: "50 tkr", "2,0 mnkr", "950 kr" (units through gettext)."""
+"""Money as Swedish writes it: exactly on pages ("12 345,50 kr"), rounded where a document
+presents it so ("50 tkr", "2,0 mnkr", "950 kr"). Units through gettext.
+
+Amounts are kept to the öre (DecimalField, two decimals) and the API gives them as they are;
+only `sek` and `thousands` round, for documents, charts and the sentences of a verdict.
+"""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -9,6 +14,11 @@ from django.utils.translation import pgettext
 def _number(value: Decimal, places: int) -> str:
     return number_format(value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP), decimal_pos=places,
                          use_l10n=True, force_grouping=True)
+
+
+def exact(amount: Decimal) -> str:
+    """An amount to the öre, as a page shows it: "12 345,50 kr"."""
+    return f"{_number(Decimal(amount), 2)}\u00a0{pgettext('currency unit', 'SEK')}"
 
 
 def sek(amount: Decimal) -> str:

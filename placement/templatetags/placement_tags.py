@@ -18,6 +18,12 @@ def sek(amount) -> str:
 
 
 @register.filter
+def sek_exact(amount) -> str:
+    """To the öre, for pages; documents round with `sek`."""
+    return money.exact(amount)
+
+
+@register.filter
 def thousands(amount) -> str:
     return money.thousands(amount)
 

@@ -211,3 +211,22 @@ def test_the_list_endpoint_queries_do_not_grow_with_the_data(api, coordinator, o
     # 1 token, 2 memberships, 3 count, 4 the page's rows with alternatives counted.
     assert count() == small == 4
     assert call("get", "").json()["count"] == 6
+
+
+def test_amounts_are_kept_and_given_to_the_ore(api, coordinator, org_a, make_assessment):
+    assessment = make_assessment()
+    cloud = assessment.alternatives.get(name="Exchange Online")
+    call = api(coordinator, org_a)
+    payload = {"name": "Exchange Online", "hosting": "cloud", "revision": cloud.revision,
+               "costs": [{"category": "licences", "amount": "12345.50"}, {"category": "consultants", "amount": "0.05"}]}
+    response = call("put", f"/alternatives/{cloud.pk}", payload)
+    assert response.status_code == 200, response.content
+    assert [c["amount"] for c in response.json()["costs"]] == ["12345.50", "0.05"]
+    read = next(a for a in call("get", f"/{assessment.pk}").json()["alternatives"] if a["id"] == cloud.pk)
+    assert sorted(c["amount"] for c in read["costs"]) == ["0.05", "12345.50"]
+    # A fraction of an öre is refused, not rounded away, and nothing changes.
+    refused = call("put", f"/alternatives/{cloud.pk}", {**payload, "revision": cloud.revision + 1,
+                                                       "costs": [{"category": "licences", "amount": "1.005"}]})
+    assert refused.status_code == 422 and "detail" in refused.json()
+    assert sorted(str(a) for a in CostItem.objects.filter(alternative=cloud).values_list("amount", flat=True)) == [
+        "0.05", "12345.50"]

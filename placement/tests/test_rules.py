@@ -145,3 +145,12 @@ def test_percent_with_a_decimal_comma_in_swedish():
         assert money.percent(Decimal("99.9")) == "99,9\xa0%"
     with translation.override("en"):
         assert money.percent(Decimal("99.9")) == "99.9\xa0%"
+
+
+@pytest.mark.parametrize("amount, shown", [("12345.50", "12\xa0345,50"), ("950", "950,00"), ("0.05", "0,05"),
+                                           ("2000000", "2\xa0000\xa0000,00"), ("1234567.89", "1\xa0234\xa0567,89")])
+def test_money_to_the_ore_as_pages_show_it(amount, shown):
+    with translation.override("sv"):
+        assert money.exact(Decimal(amount)) == f"{shown}\xa0{money.pgettext('currency unit', 'SEK')}"
+        # A document still rounds the same amount to its unit.
+        assert money.sek(Decimal(amount)) != money.exact(Decimal(amount))

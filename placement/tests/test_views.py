@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from classification.models import Classification
 from placement import services
-from placement.models import Alternative, Assessment, CostItem, Decision, Mitigation, Verdict
+from placement.models import Alternative, Assessment, CostItem, CostKind, Decision, Mitigation, Verdict
 from tests.factories import OrganisationFactory
 from trail.models import AuditEntry
 
@@ -300,3 +300,22 @@ def test_an_organisation_without_assessments_sees_an_empty_list(login, member):
     org = OrganisationFactory(slug="tom-kommun")
     response = login(member(org, "reader")).get(reverse("placement:list"))
     assert "No assessments yet." in response.content.decode()
+
+
+def test_the_economy_page_gives_amounts_to_the_ore(login, coordinator, make_assessment, tenant):
+    from placement.tests.conftest import cost
+
+    assessment = make_assessment()
+    cloud = assessment.alternatives.get(name="Exchange Online")
+    services.alternative_update(tenant=tenant, alternative=cloud, data={}, revision=cloud.revision,
+                                costs=[cost("12345.50"), cost("1234567.25", kind=CostKind.RECURRING)])
+    html = login(coordinator).get(reverse("placement:economy", args=[assessment.pk]),
+                                  HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # Each cost as entered, and the totals exactly (3 years: 12 345.50 + 3 × 1 234 567.25), not in thousands.
+    assert "12,345.50\xa0SEK" in html and "1,234,567.25\xa0SEK" in html
+    import re
+
+    tables = "".join(re.findall(r"<table.*?</table>", html, re.S))
+    assert "3,716,047.25\xa0SEK" in tables
+    # Only the chart's axis rounds; no table does.
+    assert "kSEK" not in tables and "MSEK" not in tables
