@@ -214,7 +214,8 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     accept_link = page.locator(f".page-head .actions a >> text={sv('Accept residual risk')}")
     expect(accept_link).to_have_count(0)
     expect(page.locator("section[aria-labelledby=accept-title]")).to_contain_text(
-        sv("Its level is above the acceptance level: only a system owner or an administrator may accept it."))
+        sv("Its level is above the acceptance level: only the risk's owner, the owner of a system it concerns, "
+           "or an administrator may accept it."))
     problems += audit(page, inject_axe)
     refused = page.goto(url + reverse("risk:risk_accept", args=[risk.pk]))
     assert refused.status == 403
@@ -229,6 +230,10 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     problems += audit(owner_page, inject_axe)
     justification = "Kvarvarande risk godtas till dess att behörighetsstyrningen är införd."
     owner_page.fill("#id_justification", justification)
+    submit(owner_page)
+    # The treatment has not started: the page names it and asks to confirm.
+    expect(owner_page.locator("main [role=alert]")).to_contain_text(treatment.description)
+    problems += audit(owner_page, inject_axe)
     submit(owner_page)
     assert owner_page.url == risk_url
     expect(owner_page.locator(".messages")).to_contain_text(sv("The residual risk was accepted."))
