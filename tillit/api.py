@@ -29,8 +29,9 @@ class DocumentedAPI(TillitNinjaAPI):
 
     Routes declare their answers with numbers (409) and core.api.document_errors adds its
     error answers with strings ("409"): JSON writes both as "409", and Swagger UI rejects a
-    schema with a key twice ("duplicated mapping key"). The route's own answer wins; the added
-    one fills in what it lacks.
+    schema with a key twice ("duplicated mapping key"). The error answer that document_errors
+    adds wins, as it did for every JSON reader (the last of two keys counts): a 422 can also be
+    the API's general "data is not valid" answer, so the route's own shape alone would be wrong.
     """
 
     def get_openapi_schema(self, *args, **kwargs):
@@ -41,8 +42,8 @@ class DocumentedAPI(TillitNinjaAPI):
                 if not responses:
                     continue
                 for key in [k for k in responses if not isinstance(k, str)]:
-                    own, added = responses.pop(key), responses.get(str(key)) or {}
-                    responses[str(key)] = {**added, **own}
+                    own = responses.pop(key)
+                    responses[str(key)] = responses.get(str(key)) or own
         return schema
 
 
