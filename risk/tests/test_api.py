@@ -317,3 +317,16 @@ def test_an_acceptance_cannot_end_in_the_past(api, make_risk, people):
     assert "accepted_until" in response.json()["errors"]
     risk.refresh_from_db()
     assert risk.accepted_at is None
+
+
+def test_the_list_filtered_as_a_heatmap_cell_counts_what_the_cell_counts(api, make_risk):
+    from risk.models import RiskStatus
+
+    make_risk("A", residual=(3, 2))
+    make_risk("B", residual=(3, 2), status=RiskStatus.CLOSED)
+    call = api("reader")
+    cell = next(c for c in call("get", "/heatmap?kind=residual").json()["cells"] if (c["likelihood"], c["consequence"]) == (3, 2))
+    listed = call("get", "?kind=residual&l=3&c=2&status=open").json()
+    assert cell["count"] == listed["count"] == 1 and [r["title"] for r in listed["results"]] == ["A"]
+    # Without the status filter the closed risk is listed: it is still a record.
+    assert call("get", "?kind=residual&l=3&c=2").json()["count"] == 2
