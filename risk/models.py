@@ -209,7 +209,10 @@ class Risk(TenantModel):
             models.Index(fields=["organisation", "-residual_score", "title", "id"], name="risk_org_register_idx"),
             models.Index(fields=["organisation", "status"], name="risk_org_status_idx"),
             models.Index(fields=["review_date", "status"], name="risk_review_idx"),
-            models.Index(fields=["organisation", "accepted_until"], name="risk_accepted_until_idx"),
+            # Led by the date, not the organisation: an index that starts with the organisation
+            # draws SQLite's planner away from the register's ordered index above (a deep page
+            # then sorts every risk: 90 → 255 ms at scale 1).
+            models.Index(fields=["accepted_until"], name="risk_accepted_until_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(inherent_likelihood__gte=1) | models.Q(inherent_likelihood__isnull=True),
