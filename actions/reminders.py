@@ -35,6 +35,10 @@ SOURCES = [
     "kpis.reminders.reports_due",
     "meetings.reminders.minutes_due",
     "policies.reminders.reviews_due",
+    "incidents.reminders.deadlines",
+    "changes.reminders.papers_due",
+    "privacy.reminders.reviews_due",
+    "audits.reminders.recommendations_due",
 ]
 
 

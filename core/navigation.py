@@ -40,6 +40,28 @@ NAVIGATION = [
         ],
     ),
     (
+        _("Incidents and changes"),
+        [
+            ("incidents", "incidents:incident_list", _("Incidents"), "view", ALL),
+            ("incidents", "incidents:clocks", _("Legal deadlines"), "incidents.handle", ALL),
+            ("changes", "changes:change_list", _("Changes"), "view", ALL),
+            ("changes", "changes:calendar", _("Change calendar"), "view", ALL),
+            ("changes", "changes:awaiting", _("Changes awaiting our decision"), "changes.decide", SERVED),
+        ],
+    ),
+    (
+        _("Data protection"),
+        [
+            ("privacy", "privacy:activity_list", _("Record of processing"), "view", SERVED),
+            ("privacy", "privacy:processor_record", _("Processing for our customers"), OWN_RECORDS, SUPPLIER),
+            ("privacy", "privacy:dpa_list", _("Processor agreements"), "view", SERVED),
+            ("privacy", "privacy:transfer_list", _("Third-country transfers"), "view", SERVED),
+            ("privacy", "privacy:dpia_list", _("Impact assessments (DPIA)"), "view", SERVED),
+            ("privacy", "privacy:breach_list", _("Breach log"), "view", SERVED),
+            ("privacy", "privacy:overview", _("Across my organisations"), "privacy.edit", SERVED),
+        ],
+    ),
+    (
         _("Suppliers and delivery"),
         [
             ("suppliers", "suppliers:supplier_list", _("Suppliers"), "view", SERVED),
@@ -69,6 +91,9 @@ NAVIGATION = [
         [
             ("actions", "actions:action_list", _("Action plan"), "view", ALL),
             ("actions", "actions:reminders", _("Your reminders"), "view", ALL),
+            ("audits", "audits:finding_list", _("Automatic findings"), OWN_RECORDS, SERVED),
+            ("audits", "audits:audit_list", _("Audits and assessments"), OWN_RECORDS, SERVED),
+            ("audits", "audits:review_list", _("Management reviews"), OWN_RECORDS, SERVED),
             ("jobs", "jobs:job_list", _("Your background jobs"), "view", ALL),
             ("trail", "trail:log", _("Audit trail"), "trail.view", ALL),
         ],

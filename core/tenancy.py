@@ -232,6 +232,15 @@ class Memberships:
         return self.all[0] if self.all else None
 
 
+def organisation_reader(organisation: Organisation) -> Tenant:
+    """The organisation's own reading of its data, for rules that look at an organisation as a
+    whole (automatic findings, reminders): what any of its reading members sees, its records
+    and what is shared with or addressed to it. It can change nothing."""
+    from organisations.roles import Role
+
+    return Tenant(Membership(organisation=organisation, role=Role.READER))
+
+
 def tenant_for(user, organisation_id: int | None) -> Tenant | None:
     membership = Memberships(user).pick(organisation_id)
     return Tenant(membership) if membership else None

@@ -23,6 +23,10 @@ SOURCES = [
     "kpis.workqueue.items",
     "meetings.workqueue.items",
     "policies.workqueue.items",
+    "incidents.workqueue.items",
+    "changes.workqueue.items",
+    "privacy.workqueue.items",
+    "audits.workqueue.items",
 ]
 
 

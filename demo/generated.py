@@ -32,7 +32,8 @@ SLUG_PREFIX = "gen-org-"
 # (classifications, requirement statuses, risks with treatments, placement assessments).
 MODULE_GENERATORS = ["classification.generate.generate", "requirements.generate.generate", "risk.generate.generate",
                      "placement.generate.generate", "suppliers.generate.generate", "kpis.generate.generate",
-                     "meetings.generate.generate", "policies.generate.generate"]
+                     "meetings.generate.generate", "policies.generate.generate", "privacy.generate.generate",
+                     "incidents.generate.generate", "changes.generate.generate", "audits.generate.generate"]
 EMAIL_DOMAIN_SUFFIX = ".example"
 BATCH = 1000
 

@@ -43,35 +43,65 @@ class Perm(models.TextChoices):
     SUPPLIER_FOLLOW_UP = "suppliers.follow_up", _("Follow up suppliers: contracts, verdicts on reports, questions")
     MEETING_EDIT = "meetings.edit", _("Plan meetings and write their minutes")
     DOCUMENT_EDIT = "policies.edit", _("Manage governing documents")
+    # Incidents: anyone in the organisation reports one; handling (assessment, the legal
+    # clocks' reports, the review) is for those who run incident management.
+    INCIDENT_REPORT = "incidents.report", _("Report incidents")
+    INCIDENT_HANDLE = "incidents.handle", _("Handle incidents: assess, report to authorities, review")
+    # Change management: who asks for a change, who decides on it for the organisation (at the
+    # CAB), who develops, tests and deploys it, and who may authorise an exception to the
+    # separation of duties.
+    CHANGE_REQUEST = "changes.request", _("Request changes")
+    CHANGE_DECIDE = "changes.decide", _("Decide on changes for the organisation, test and confirm them")
+    CHANGE_IMPLEMENT = "changes.implement", _("Develop, test and deploy changes")
+    CHANGE_EXCEPTION = "changes.exception", _("Authorise exceptions to the separation of duties")
+    # Data protection: the DPO's and the coordinator's registers, and the controller's decision
+    # on a DPIA (the business owns the processing, GDPR art. 24).
+    PRIVACY_EDIT = "privacy.edit", _("Keep the record of processing, DPAs, DPIAs and the breach log")
+    PRIVACY_DECIDE = "privacy.decide", _("Decide on DPIAs for the controller")
+    # Audits: the auditor writes observations, the audited organisation answers them; the
+    # management review is the organisation's own.
+    AUDIT_EDIT = "audits.edit", _("Carry out audits and maturity assessments")
+    AUDIT_RESPOND = "audits.respond", _("Respond to audit observations")
+    MANAGEMENT_REVIEW = "audits.management_review", _("Hold the management review")
 
 
 # Those who do the analysis work: inventory, classification, requirements, risks, actions.
-_EDITOR = {Perm.VIEW, Perm.INVENTORY_EDIT, Perm.CLASSIFY, Perm.REQUIREMENT_EDIT, Perm.RISK_EDIT, Perm.ACTION_EDIT}
+_EDITOR = {Perm.VIEW, Perm.INVENTORY_EDIT, Perm.CLASSIFY, Perm.REQUIREMENT_EDIT, Perm.RISK_EDIT, Perm.ACTION_EDIT,
+           Perm.INCIDENT_REPORT, Perm.CHANGE_REQUEST}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Perm.values),
     Role.COORDINATOR: frozenset(
         _EDITOR | {Perm.INVENTORY_IMPORT, Perm.SUPPLIER_EDIT, Perm.TRAIL_VIEW, Perm.RISK_CONFIGURE,
-                   Perm.SUPPLIER_FOLLOW_UP, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT}
+                   Perm.SUPPLIER_FOLLOW_UP, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT, Perm.INCIDENT_HANDLE,
+                   Perm.CHANGE_DECIDE, Perm.CHANGE_EXCEPTION, Perm.PRIVACY_EDIT, Perm.AUDIT_EDIT,
+                   Perm.AUDIT_RESPOND, Perm.MANAGEMENT_REVIEW}
     ),
     # The system owner approves classifications and accepts residual risk (MSB LIS: the
     # business owns its information and its risks).
-    Role.SYSTEM_OWNER: frozenset(_EDITOR | {Perm.CLASSIFY_APPROVE, Perm.RISK_ACCEPT}),
-    Role.SYSTEM_ADMINISTRATOR: frozenset(_EDITOR),
+    # The system owner also decides on changes to its systems and, for the controller, on a DPIA.
+    Role.SYSTEM_OWNER: frozenset(_EDITOR | {Perm.CLASSIFY_APPROVE, Perm.RISK_ACCEPT, Perm.CHANGE_DECIDE,
+                                            Perm.PRIVACY_DECIDE}),
+    Role.SYSTEM_ADMINISTRATOR: frozenset(_EDITOR | {Perm.INCIDENT_HANDLE, Perm.CHANGE_IMPLEMENT}),
     # The DPO takes part in classifications (personal data) and follows up actions.
-    Role.DPO: frozenset({Perm.VIEW, Perm.TRAIL_VIEW, Perm.CLASSIFY, Perm.ACTION_EDIT}),
+    Role.DPO: frozenset({Perm.VIEW, Perm.TRAIL_VIEW, Perm.CLASSIFY, Perm.ACTION_EDIT, Perm.INCIDENT_REPORT,
+                         Perm.PRIVACY_EDIT}),
     # The auditor reads everything of the organisation, its trail included, and writes nothing
-    # here (observations come with the audit module).
-    Role.AUDITOR: frozenset({Perm.VIEW, Perm.TRAIL_VIEW}),
+    # here but its audits' observations.
+    Role.AUDITOR: frozenset({Perm.VIEW, Perm.TRAIL_VIEW, Perm.AUDIT_EDIT}),
     # A supplier sees only records that an organisation has shared with its organisation.
     Role.SUPPLIER: frozenset({Perm.VIEW}),
     # The supplier's own members work in their own organisation: they report to the
     # organisations it serves, answer their questions, keep the minutes and their documents.
+    # They register incidents once for every customer affected and carry out the changes.
     Role.SERVICE_MANAGER: frozenset({Perm.VIEW, Perm.SUPPLIER_REPORT, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT,
-                                     Perm.ACTION_EDIT}),
+                                     Perm.ACTION_EDIT, Perm.INCIDENT_REPORT, Perm.INCIDENT_HANDLE,
+                                     Perm.CHANGE_REQUEST, Perm.CHANGE_IMPLEMENT}),
     Role.SECURITY_LEAD: frozenset({Perm.VIEW, Perm.SUPPLIER_REPORT, Perm.MEETING_EDIT, Perm.DOCUMENT_EDIT,
-                                   Perm.ACTION_EDIT, Perm.TRAIL_VIEW}),
-    Role.READER: frozenset({Perm.VIEW}),
+                                   Perm.ACTION_EDIT, Perm.TRAIL_VIEW, Perm.INCIDENT_REPORT, Perm.INCIDENT_HANDLE,
+                                   Perm.CHANGE_REQUEST, Perm.CHANGE_IMPLEMENT, Perm.CHANGE_EXCEPTION,
+                                   Perm.PRIVACY_EDIT}),
+    Role.READER: frozenset({Perm.VIEW, Perm.INCIDENT_REPORT}),
 }
 
 # Roles whose view is limited to records shared with their organisation (never its own

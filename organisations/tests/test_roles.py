@@ -30,6 +30,17 @@ GRID = {
     Perm.SUPPLIER_FOLLOW_UP:  "x      x      -      -      -      -      -      -      -      -",
     Perm.MEETING_EDIT:        "x      x      -      -      -      -      -      x      x      -",
     Perm.DOCUMENT_EDIT:       "x      x      -      -      -      -      -      x      x      -",
+    Perm.INCIDENT_REPORT:     "x      x      x      x      x      -      -      x      x      x",
+    Perm.INCIDENT_HANDLE:     "x      x      -      x      -      -      -      x      x      -",
+    Perm.CHANGE_REQUEST:      "x      x      x      x      -      -      -      x      x      -",
+    Perm.CHANGE_DECIDE:       "x      x      x      -      -      -      -      -      -      -",
+    Perm.CHANGE_IMPLEMENT:    "x      -      -      x      -      -      -      x      x      -",
+    Perm.CHANGE_EXCEPTION:    "x      x      -      -      -      -      -      -      x      -",
+    Perm.PRIVACY_EDIT:        "x      x      -      -      x      -      -      -      x      -",
+    Perm.PRIVACY_DECIDE:      "x      -      x      -      -      -      -      -      -      -",
+    Perm.AUDIT_EDIT:          "x      x      -      -      -      x      -      -      -      -",
+    Perm.AUDIT_RESPOND:       "x      x      -      -      -      -      -      -      -      -",
+    Perm.MANAGEMENT_REVIEW:   "x      x      -      -      -      -      -      -      -      -",
 }
 TABLE = [
     (role, perm, mark == "x")

@@ -47,14 +47,16 @@ def _municipality(spec: dict, it_company: Organisation, dpo: User) -> Organisati
 # Each module adds its demo records for one municipality: `load(*, organisation, users)`
 # where users maps role slugs to the municipality's demo users.
 MODULE_LOADERS = ["classification.demo.load", "requirements.demo.load", "risk.demo.load", "actions.demo.load",
-                  "placement.demo.load"]
+                  "placement.demo.load", "privacy.demo.load", "incidents.demo.load", "changes.demo.load",
+                  "audits.demo.load"]
 
 
 # Each module adds the shared IT company's demo records once the municipalities exist:
 # `load_supplier(*, supplier, customers, users)`; users maps role slugs to its demo users.
 # A loader leaves alone what it loaded before (running load_demo twice changes nothing).
 SUPPLIER_LOADERS = ["suppliers.demo.load_supplier", "kpis.demo.load_supplier", "meetings.demo.load_supplier",
-                    "policies.demo.load_supplier", "classification.demo.load_supplier"]
+                    "policies.demo.load_supplier", "classification.demo.load_supplier", "privacy.demo.load_supplier",
+                    "incidents.demo.load_supplier", "changes.demo.load_supplier", "audits.demo.load_supplier"]
 
 
 def _modules(org: Organisation, users: dict) -> None:
