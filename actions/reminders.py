@@ -39,6 +39,7 @@ SOURCES = [
     "changes.reminders.papers_due",
     "privacy.reminders.reviews_due",
     "audits.reminders.recommendations_due",
+    "reviews.reminders.reviews_due",
 ]
 
 

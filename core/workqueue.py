@@ -27,6 +27,7 @@ SOURCES = [
     "changes.workqueue.items",
     "privacy.workqueue.items",
     "audits.workqueue.items",
+    "reviews.workqueue.items",
 ]
 
 

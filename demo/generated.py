@@ -33,7 +33,8 @@ SLUG_PREFIX = "gen-org-"
 MODULE_GENERATORS = ["classification.generate.generate", "requirements.generate.generate", "risk.generate.generate",
                      "placement.generate.generate", "suppliers.generate.generate", "kpis.generate.generate",
                      "meetings.generate.generate", "policies.generate.generate", "privacy.generate.generate",
-                     "incidents.generate.generate", "changes.generate.generate", "audits.generate.generate"]
+                     "incidents.generate.generate", "changes.generate.generate", "audits.generate.generate",
+                     "reviews.generate.generate"]
 EMAIL_DOMAIN_SUFFIX = ".example"
 BATCH = 1000
 

@@ -56,7 +56,8 @@ MODULE_LOADERS = ["classification.demo.load", "requirements.demo.load", "risk.de
 # A loader leaves alone what it loaded before (running load_demo twice changes nothing).
 SUPPLIER_LOADERS = ["suppliers.demo.load_supplier", "kpis.demo.load_supplier", "meetings.demo.load_supplier",
                     "policies.demo.load_supplier", "classification.demo.load_supplier", "privacy.demo.load_supplier",
-                    "incidents.demo.load_supplier", "changes.demo.load_supplier", "audits.demo.load_supplier"]
+                    "incidents.demo.load_supplier", "changes.demo.load_supplier", "audits.demo.load_supplier",
+                    "reviews.demo.load_supplier"]
 
 
 def _modules(org: Organisation, users: dict) -> None:
