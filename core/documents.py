@@ -17,11 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import formats, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from core.tabular import safe_text
@@ -51,13 +51,24 @@ INK, GRID = "#1b1f24", "#d5d9de"
 
 @dataclass(frozen=True)
 class BarChart:
-    """A grouped bar chart: one group of bars per label, one bar per series."""
+    """A grouped bar chart: one group of bars per label, one bar per series.
+
+    Any chart a module draws itself goes into a document the same way: an object with a
+    `title`, `svg()` (inline SVG for the PDF) and `png()` (the picture in the DOCX), drawn with
+    `font()` so that its Swedish letters come out.
+    """
 
     title: str
     labels: list[str]
     series: list[tuple[str, list[float]]]
     unit: str = ""  # shown after each value on the axis, e.g. "%"
     maximum: float | None = None  # the axis' top for a fixed scale (a maturity scale's 5)
+
+    def svg(self) -> str:
+        return chart_svg(self)
+
+    def png(self) -> bytes:
+        return chart_png(self)
 
 
 @dataclass
@@ -68,11 +79,12 @@ class Block:
     header: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)
     items: list[str] = field(default_factory=list)
-    chart: BarChart | None = None
+    chart: object = None  # a BarChart or any object with title, svg() and png()
+    total_row: bool = False  # the table's last row is its total, set in bold
 
     @property
     def chart_svg(self) -> str:
-        return chart_svg(self.chart) if self.chart else ""
+        return self.chart.svg() if self.chart else ""
 
 
 def _text(value) -> str:
@@ -112,16 +124,16 @@ class Document:
         self.blocks.append(Block("facts", rows=[[str(label), _text(value)] for label, value in pairs]))
         return self
 
-    def table(self, *, header, rows, caption: str = "") -> "Document":
+    def table(self, *, header, rows, caption: str = "", total_row: bool = False) -> "Document":
         self.blocks.append(Block("table", text=str(caption), header=[str(h) for h in header],
-                                 rows=[[_text(cell) for cell in row] for row in rows]))
+                                 rows=[[_text(cell) for cell in row] for row in rows], total_row=total_row))
         return self
 
     def bullets(self, items, caption: str = "") -> "Document":
         self.blocks.append(Block("bullets", text=str(caption), items=[str(item) for item in items]))
         return self
 
-    def chart(self, chart: BarChart) -> "Document":
+    def chart(self, chart) -> "Document":
         self.blocks.append(Block("chart", text=str(chart.title), chart=chart))
         return self
 
@@ -152,11 +164,6 @@ def filename(name: str, extension: str) -> str:
     return f"{cleaned[:120].rstrip()}.{extension}"
 
 
-def _ascii_fallback(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r'[^A-Za-z0-9 ._()-]+', "", ascii_name) or "document"
-
-
 def response(document: Document, fmt: str, *, filename: str) -> HttpResponse:
     """An attachment response with the document in `fmt` ("docx" or "pdf")."""
     if fmt not in CONTENT_TYPES:
@@ -164,10 +171,8 @@ def response(document: Document, fmt: str, *, filename: str) -> HttpResponse:
     content = document.render_docx() if fmt == "docx" else document.render_pdf()
     name = globals()["filename"](filename, fmt)
     answer = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    # RFC 6266: an ASCII fallback for old clients, the real name in UTF-8 for the rest.
-    answer["Content-Disposition"] = (
-        f'attachment; filename="{_ascii_fallback(name)}"; filename*=UTF-8\'\'{quote(name)}'
-    )
+    # RFC 6266: a name with å, ä or ö goes as filename*=utf-8''…, which every browser reads.
+    answer["Content-Disposition"] = content_disposition_header(True, name)
     return answer
 
 
@@ -262,7 +267,7 @@ def chart_svg(chart: BarChart) -> str:
     return "".join(parts)
 
 
-def _font(size: int):
+def font(size: int):
     from PIL import ImageFont
 
     for path in FONT_FILES:
@@ -280,25 +285,25 @@ def chart_png(chart: BarChart, scale: int = 2) -> bytes:
     bars, label_x, ticks = _layout(chart)
     image = Image.new("RGB", (WIDTH * scale, HEIGHT * scale), "white")
     draw = ImageDraw.Draw(image)
-    font = _font(11 * scale)
+    font_ = font(11 * scale)
 
     def s(value: float) -> int:
         return round(value * scale)
 
     for y, value in ticks:
         draw.line([(s(LEFT), s(y)), (s(WIDTH - RIGHT), s(y))], fill=GRID, width=scale)
-        draw.text((s(LEFT - 6), s(y)), _number(value, chart.unit), fill=INK, font=font, anchor="rm")
+        draw.text((s(LEFT - 6), s(y)), _number(value, chart.unit), fill=INK, font=font_, anchor="rm")
     for bar in bars:
         if bar.height > 0:
             draw.rectangle([s(bar.x), s(bar.y), s(bar.x + bar.width), s(bar.y + bar.height)], fill=bar.colour)
     baseline = HEIGHT - BOTTOM
     draw.line([(s(LEFT), s(baseline)), (s(WIDTH - RIGHT), s(baseline))], fill=INK, width=scale)
     for x, label in zip(label_x, chart.labels, strict=False):
-        draw.text((s(x), s(baseline + 12)), label, fill=INK, font=font, anchor="mm")
+        draw.text((s(x), s(baseline + 12)), label, fill=INK, font=font_, anchor="mm")
     for i, (name, _values) in enumerate(chart.series):
         lx, ly = LEFT + (i % 3) * 190, baseline + 36 + (i // 3) * 16
         draw.rectangle([s(lx), s(ly - 9), s(lx + 10), s(ly + 1)], fill=PALETTE[i % len(PALETTE)])
-        draw.text((s(lx + 16), s(ly - 4)), name, fill=INK, font=font, anchor="lm")
+        draw.text((s(lx + 16), s(ly - 4)), name, fill=INK, font=font_, anchor="lm")
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
@@ -438,16 +443,15 @@ def _docx_block(doc, block: Block, Cm) -> None:
             for i, text in enumerate(block.header):
                 cells[i].paragraphs[0].add_run(safe_text(text)).bold = True
             _repeat_header(table.rows[0])
-        for row in block.rows:
+        for number, row in enumerate(block.rows, start=1):
             cells = table.add_row().cells
+            bold_row = block.total_row and number == len(block.rows)
             for i, text in enumerate(row[:columns]):
-                if block.kind == "facts" and i == 0:
-                    cells[i].paragraphs[0].add_run(safe_text(text)).bold = True
-                else:
-                    cells[i].text = safe_text(text)
+                run = cells[i].paragraphs[0].add_run(safe_text(text))
+                run.bold = bold_row or (block.kind == "facts" and i == 0)
         doc.add_paragraph()
     elif block.kind == "chart":
         doc.add_paragraph().add_run(safe_text(block.text)).bold = True
-        doc.add_picture(io.BytesIO(chart_png(block.chart)), width=Cm(16))
+        doc.add_picture(io.BytesIO(block.chart.png()), width=Cm(16))
     elif block.kind == "page_break":
         doc.add_page_break()

@@ -4,6 +4,7 @@ its result file."""
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from core.decorators import tenant_required
 from jobs import selectors
@@ -30,5 +31,5 @@ def job_result(request, pk):
     if not job.has_result:
         raise Http404
     response = HttpResponse(bytes(job.result_data), content_type=job.result_type or "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    response["Content-Disposition"] = content_disposition_header(True, job.result_name)
     return response

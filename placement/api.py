@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
+from core import documents as shared_documents
 from core.api import InputSchema, RecordId
 from inventory.models import Hosting, InformationType, System
 from placement import documents, integrations, selectors, services
@@ -552,16 +553,11 @@ def new_version(request, assessment_id: int):
             response={200: None})
 def document_docx(request, assessment_id: int):
     doc = documents.build(tenant=request.tenant, assessment=_assessment(request, assessment_id))
-    response = HttpResponse(documents.render_docx(doc), content_type=(
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
-    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.docx"'
-    return response
+    return shared_documents.response(documents.as_document(doc), "docx", filename=doc.filename)
 
 
 @router.get("/{int:assessment_id}/document.pdf", summary="The decision document as PDF", response={200: None})
 def document_pdf(request, assessment_id: int):
     doc = documents.build(tenant=request.tenant, assessment=_assessment(request, assessment_id))
-    response = HttpResponse(documents.render_pdf(doc), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{doc.filename}.pdf"'
-    return response
+    return shared_documents.response(documents.as_document(doc), "pdf", filename=doc.filename)
 

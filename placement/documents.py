@@ -6,16 +6,15 @@ WeasyPrint) only lay those blocks out, so both documents say the same thing and 
 assembled by hand. Documents are written in Swedish, the language of the decision.
 """
 
-import io
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from classification.schemes import ASPECT_LABELS
-from core.tabular import safe_text
+from core import documents
 from core.tenancy import Tenant
 from placement import charts, legal, rules, selectors
 from placement.analysis import Analysis, country_list, signed_score
@@ -41,16 +40,13 @@ class DecisionDocument:
     organisation: str
     kind: str
     title: str
-    date: str
+    date: datetime.date
     registration_number: str
     version: str
     blocks: list[Block]
     chart_series: list[tuple[str, list[Decimal]]]
-    filename: str
-
-    @property
-    def chart_svg(self) -> str:
-        return charts.cost_chart_svg(self.chart_series)
+    filename: str  # without extension, as a person names the file
+    draft: bool = False
 
 
 def _heading(text: str, level: int = 2) -> Block:
@@ -300,65 +296,50 @@ def build(*, tenant: Tenant, assessment: Assessment) -> DecisionDocument:
         series = [(alt.name, tcos[alt.pk].cumulative) for alt in result.alternatives]
         return DecisionDocument(
             organisation=assessment.organisation.name, kind=_("Memorandum"), title=assessment.title,
-            date=assessment.assessment_date.isoformat(), registration_number=assessment.registration_number,
+            date=assessment.assessment_date, registration_number=assessment.registration_number,
             version=_("Version %(n)d") % {"n": assessment.version_number}, blocks=blocks, chart_series=series,
-            filename=f"placement-{assessment.pk}-v{assessment.version_number}",
+            filename=_("Memorandum %(title)s version %(n)d") % {"title": assessment.title,
+                                                                "n": assessment.version_number},
+            draft=not assessment.is_locked,
         )
 
 
-def render_pdf(document: DecisionDocument) -> bytes:
-    """The document as PDF: an HTML template rendered by WeasyPrint (no network access)."""
-    from weasyprint import HTML
+@dataclass(frozen=True)
+class CostChart:
+    """The cumulative cost chart in the form core.documents takes any chart."""
 
-    with translation.override(DOCUMENT_LANGUAGE):
-        html = render_to_string("placement/document.html", {"doc": document, "aspects": ASPECT_LABELS})
-    # No base_url: the template holds everything inline, so nothing is fetched.
-    return HTML(string=html).write_pdf()
+    title: str
+    series: list[tuple[str, list[Decimal]]]
+
+    def svg(self) -> str:
+        return charts.cost_chart_svg(self.series)
+
+    def png(self) -> bytes:
+        return charts.cost_chart_png(self.series)
+
+
+def as_document(document: DecisionDocument) -> documents.Document:
+    """The decision document in the shared toolkit (A4, header, page numbers, author, charts)."""
+    doc = documents.Document(organisation=document.organisation, kind=document.kind, title=document.title,
+                             date=document.date, reference=document.registration_number, draft=document.draft,
+                             subtitle=document.version)
+    for block in document.blocks:
+        if block.kind == "heading":
+            doc.heading(block.text, block.level)
+        elif block.kind == "paragraph":
+            doc.paragraph(block.text)
+        elif block.kind == "list":
+            doc.bullets(block.items, caption=block.text)
+        elif block.kind == "table":
+            doc.table(header=block.header, rows=block.rows, caption=block.text, total_row=block.emphasis_last_row)
+        elif block.kind == "chart":
+            doc.chart(CostChart(block.text, document.chart_series))
+    return doc
+
+
+def render_pdf(document: DecisionDocument) -> bytes:
+    return as_document(document).render_pdf()
 
 
 def render_docx(document: DecisionDocument) -> bytes:
-    """The document as DOCX (python-docx), with the cost chart as a PNG picture."""
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    with translation.override(DOCUMENT_LANGUAGE):
-        doc = Document()
-        doc.core_properties.title = safe_text(document.title)
-        doc.core_properties.language = DOCUMENT_LANGUAGE
-        head = doc.add_table(rows=2, cols=2)
-        head.cell(0, 0).text = safe_text(document.organisation)
-        head.cell(0, 1).text = safe_text(document.kind)
-        head.cell(1, 0).text = safe_text(f"{_('Date')}: {document.date}")
-        head.cell(1, 1).text = safe_text(f"{_('Registration number')}: {document.registration_number or '–'}")
-        doc.add_heading(safe_text(document.title), level=1)
-        doc.add_paragraph(safe_text(document.version))
-        for block in document.blocks:
-            if block.kind == "heading":
-                doc.add_heading(safe_text(block.text), level=block.level)
-            elif block.kind == "paragraph":
-                doc.add_paragraph(safe_text(block.text))
-            elif block.kind == "list":
-                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
-                for item in block.items:
-                    doc.add_paragraph(safe_text(item), style="List Bullet")
-            elif block.kind == "table":
-                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
-                table = doc.add_table(rows=1, cols=len(block.header))
-                table.style = "Table Grid"
-                for i, text in enumerate(block.header):
-                    cell = table.rows[0].cells[i]
-                    cell.text = ""
-                    cell.paragraphs[0].add_run(safe_text(text)).bold = True
-                for row in block.rows:
-                    cells = table.add_row().cells
-                    for i, text in enumerate(row):
-                        cells[i].text = safe_text(text)
-            elif block.kind == "chart":
-                doc.add_paragraph().add_run(safe_text(block.text)).bold = True
-                doc.add_picture(io.BytesIO(charts.cost_chart_png(document.chart_series)), width=Cm(16))
-        for paragraph in doc.paragraphs:
-            for run in paragraph.runs:
-                run.font.size = run.font.size or Pt(11)
-        buffer = io.BytesIO()
-        doc.save(buffer)
-        return buffer.getvalue()
+    return as_document(document).render_docx()

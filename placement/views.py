@@ -7,8 +7,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from core import documents as shared_documents
 from core.decorators import tenant_required
 from core.forms import apply_errors
 from inventory.models import InformationType
@@ -458,7 +460,7 @@ def new_version(request, pk):
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -470,8 +472,8 @@ def document_file(tenant, *, pk, fmt: str) -> tuple[bytes, str, str]:
     assessment = selectors.get_assessment(tenant=tenant, pk=pk)
     doc = documents.build(tenant=tenant, assessment=assessment)
     if fmt == "pdf":
-        return documents.render_pdf(doc), "application/pdf", f"{doc.filename}.pdf"
-    return documents.render_docx(doc), DOCX_TYPE, f"{doc.filename}.docx"
+        return documents.render_pdf(doc), "application/pdf", shared_documents.filename(doc.filename, "pdf")
+    return documents.render_docx(doc), DOCX_TYPE, shared_documents.filename(doc.filename, "docx")
 
 
 def _document(request, pk, fmt: str):

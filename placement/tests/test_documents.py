@@ -8,6 +8,7 @@ from decimal import Decimal
 import docx
 import pypdf
 import pytest
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import trans_real
 from django.utils.translation import gettext as _
@@ -86,9 +87,10 @@ def test_the_docx_has_the_sections_of_a_tjansteskrivelse_in_order(email_doc):
     assert [h for style, h in headings if style == "Heading 1"] == ["E-post: molntjänst eller lokal drift"]
     assert [h for style, h in headings if style == "Heading 3"] == ["Exchange Online (molntjänst)",
                                                                       "Lokal drift i kommunens datacenter"]
-    head = [cell.text for row in document.tables[0].rows for cell in row.cells]
-    assert head == ["Björkviks kommun", sv("Memorandum"), f"{sv('Date')}: 2021-04-20",
-                    f"{sv('Registration number')}: KS 2021/0123"]
+    head = "\n".join(p.text for p in document.sections[0].header.paragraphs)
+    for part in ["Björkviks kommun", sv("Memorandum"), f"{sv('Date')}: 2021-04-20",
+                 f"{sv('Registration number')}: KS 2021/0123"]:
+        assert part in head
     assert len(document.inline_shapes) == 1  # the cost chart as PNG
 
 
@@ -150,7 +152,7 @@ def test_the_pdf_has_the_sections_figures_and_conclusion(email_doc):
     positions = [text.index(sv(s)) for s in ["Introduction", "Information security", "Economy"]]
     positions += [text.index(sv(s), positions[-1]) for s in SECTIONS[3:]]
     assert positions == sorted(positions)
-    assert text.startswith(f"Björkviks kommun {sv('Memorandum')} {sv('Date')}: 2021-04-20")
+    assert f"Björkviks kommun {sv('Memorandum')}" in text and f"{sv('Date')}: 2021-04-20" in text
     assert "KS 2021/0123" in text
     fifty, two_million, six_hundred, total, uptime = figures()
     for figure in (fifty, two_million, six_hundred, uptime):
@@ -161,7 +163,7 @@ def test_the_pdf_has_the_sections_figures_and_conclusion(email_doc):
 
 
 def test_the_pdf_holds_the_chart_as_svg(email_doc):
-    html = documents.render_to_string("placement/document.html", {"doc": email_doc})
+    html = render_to_string("documents/document.html", {"doc": documents.as_document(email_doc)})
     assert html.count("<svg") == 1 and 'class="cost-chart"' in html
 
 
