@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/minutes/", views.minutes_edit, name="minutes_edit"),
     path("<int:pk>/minutes/approve/", views.minutes_approve, name="minutes_approve"),
     path("<int:pk>/minutes.docx", views.minutes_document, name="minutes_document"),
+    path("<int:pk>/minutes.pdf", views.minutes_document, {"fmt": "pdf"}, name="minutes_pdf"),
     path("<int:pk>/<slug:kind>/new/", views.child_edit, name="child_create"),
     path("<int:pk>/<slug:kind>/<int:child_pk>/", views.child_edit, name="child_edit"),
     path("<int:pk>/<slug:kind>/<int:child_pk>/delete/", views.child_delete, name="child_delete"),

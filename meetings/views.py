@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import documents as shared_documents
 from core.decorators import tenant_required
 from core.forms import save_form
+from meetings import documents
 from meetings import selectors, services
-from meetings.docx import minutes_docx
 from meetings.forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -149,14 +150,9 @@ def minutes_approve(request, pk):
 
 
 @tenant_required()
-def minutes_document(request, pk):
+def minutes_document(request, pk, fmt="docx"):
     meeting = selectors.meeting_detail(tenant=request.tenant, pk=pk)
-    content, filename = minutes_docx(meeting)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return shared_documents.response(documents.minutes(meeting), fmt, filename=documents.filename(meeting))
 
 
 @tenant_required()

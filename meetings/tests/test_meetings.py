@@ -1,5 +1,7 @@
 import datetime
+import io
 
+import docx
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -11,7 +13,7 @@ from django.utils import timezone
 from accounts.models import ApiToken
 from actions.models import Action
 from core.tenancy import Tenant
-from meetings import docx, reminders, services, workqueue
+from meetings import documents, reminders, selectors, services, workqueue
 from meetings.models import Attendee, Decision, Meeting, MeetingKind, MeetingStatus
 from organisations.models import Membership
 
@@ -229,11 +231,17 @@ def test_take_page(world, login):
     assert Action.objects.get().due_date == datetime.date(2027, 1, 31)
 
 
-def test_docx_file_name(world):
+def test_the_minutes_document_is_named_in_swedish_and_holds_the_meeting(world):
     t, m = make_meeting(world)
-    assert docx.filename(m) == f"Protokoll Driftmöte {timezone.localtime(m.starts_at):%Y-%m-%d}.docx"
-    content, _name = docx.minutes_docx(m)
-    assert content[:2] == b"PK"
+    services.action_item_save(tenant=t, meeting=m, item=None, data={"title": "Ta in", "responsible": world["a"]})
+    assert documents.filename(m) == f"Protokoll Driftmöte {timezone.localtime(m.starts_at):%Y-%m-%d}"
+    doc = documents.minutes(selectors.meeting_detail(tenant=t, pk=m.pk))
+    word = docx.Document(io.BytesIO(doc.render_docx()))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Protokoll" in text and m.title in text and "Åtgärdspunkter" in text
+    assert word.tables[-1].rows[1].cells[0].text == "Ta in"
+    assert "UTKAST" in "\n".join(p.text for p in word.sections[0].header.paragraphs)  # not approved yet
+    assert doc.render_pdf()[:5] == b"%PDF-"
 
 
 # API ---------------------------------------------------------------------------------------
