@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo lock messages check-messages bench clean
+.PHONY: run test install assets migrate demo staticfiles lock messages check-messages bench clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -36,11 +36,23 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The demo is served as users see it: DEBUG off (Swedish error pages, no debug internals), the
+# static files collected for WhiteNoise, and a secret key of this checkout's own, made once and
+# kept out of git. TILLIT_DEBUG=1 make run gives the development mode instead.
+SECRET_KEY_FILE ?= .tillit-secret-key
+
+$(SECRET_KEY_FILE):
+	@umask 077; $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+staticfiles: install
+	$(PY) manage.py collectstatic --noinput -v0
+
 # The task worker (imports, exports, documents: docs/decisions.md) runs in the background
 # beside the development server and is stopped with it.
-run: demo
+run: demo staticfiles $(SECRET_KEY_FILE)
 	@echo "Serving Tillit on http://$(HOST):$(PORT)/ (stop with Ctrl-C)"
-	@export TILLIT_DEBUG=$${TILLIT_DEBUG:-1}; \
+	@export TILLIT_DEBUG=$${TILLIT_DEBUG:-0} TILLIT_SECRET_KEY_FILE=$${TILLIT_SECRET_KEY_FILE:-$(SECRET_KEY_FILE)} \
+		TILLIT_SINGLE_PROCESS=1; \
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

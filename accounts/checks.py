@@ -14,7 +14,7 @@ PER_PROCESS_CACHES = (
 @checks.register(checks.Tags.security, deploy=True)
 def shared_rate_limit_cache(app_configs, **kwargs):
     """Login lockouts count in the cache: with a per-process cache each worker counts alone."""
-    if settings.DEBUG or getattr(settings, "TESTING", False):
+    if settings.DEBUG or getattr(settings, "TESTING", False) or getattr(settings, "SINGLE_PROCESS", False):
         return []
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
     if backend in PER_PROCESS_CACHES:

@@ -296,6 +296,9 @@ TILLIT_AUDIT_CHECKPOINT_RECIPIENTS = env_list("TILLIT_AUDIT_CHECKPOINT_RECIPIENT
 TILLIT_AUDIT_CHECKPOINT_DIR = env_str("TILLIT_AUDIT_CHECKPOINT_DIR", "audit-checkpoints")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# `make run` serves the demo from one process (runserver): its per-process cache is then the
+# one every request shares, so the shared-cache check (tillit.E001) does not apply.
+SINGLE_PROCESS = env_bool("TILLIT_SINGLE_PROCESS", False)
 if env_str("REDIS_URL"):
     # Several app servers must share rate-limit counters, so production uses Redis.
     CACHES["default"] = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}

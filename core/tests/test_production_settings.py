@@ -91,6 +91,9 @@ def test_check_deploy_and_the_wsgi_start_fail_without_a_shared_cache():
 def test_the_shared_cache_check(backend, errors):
     with override_settings(DEBUG=False, TESTING=False, CACHES={"default": {"BACKEND": backend}}):
         assert [e.id for e in shared_rate_limit_cache(None)] == errors
+    # `make run`'s single runserver process shares its own cache between all its requests.
+    with override_settings(DEBUG=False, TESTING=False, SINGLE_PROCESS=True, CACHES={"default": {"BACKEND": backend}}):
+        assert shared_rate_limit_cache(None) == []
 
 
 @pytest.mark.django_db
