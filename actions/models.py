@@ -1,3 +1,6 @@
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -40,6 +43,9 @@ class Action(TenantModel):
     source = GenericForeignKey("source_type", "source_id")
     # Kept so the plan still names its origin if the source is deleted.
     source_label = models.CharField(_("source"), max_length=300, blank=True)
+    # The system the action concerns, when there is one: the plan filters by it.
+    system = models.ForeignKey("inventory.System", on_delete=models.SET_NULL, null=True, blank=True,
+                               related_name="actions", verbose_name=_("system"))
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -57,6 +63,47 @@ class Action(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def source_kind(self) -> str:
+        """What kind of record the action comes from, as a person names it ("Risk")."""
+        model = self.source_type.model_class() if self.source_type_id else None
+        return str(model._meta.verbose_name).capitalize() if model else ""
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("actions:action_edit", args=[self.pk])
+
+
+def note_evidence_path(instance: "ActionNote", filename: str) -> str:
+    # A random folder per upload: names never collide and cannot be guessed.
+    return f"actions/evidence/{instance.organisation_id}/{uuid.uuid4().hex}/{PurePath(filename).name}"
+
+
+class ActionNote(TenantModel):
+    """A progress note on an action, with evidence of what was done: written by the action's
+    owner or by those who manage the plan."""
+
+    edit_perm = Perm.VIEW  # the owner writes notes without managing the plan; services check who
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="notes", verbose_name=_("action"))
+    text = models.TextField(_("progress note"))
+    evidence_file = models.FileField(_("evidence file"), upload_to=note_evidence_path, max_length=300, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+                               verbose_name=_("written by"))
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def file_name(self) -> str:
+        return PurePath(self.evidence_file.name).name if self.evidence_file else ""
 
 
 class ReminderLog(models.Model):

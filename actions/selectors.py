@@ -14,9 +14,15 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
-def action_list(*, tenant: Tenant, view: str = "open", source_kind: str = "") -> QuerySet:
-    """The action plan, filtered by one of VIEWS and optionally by source kind (model label)."""
-    qs = tenant.scope(Action).select_related("owner", "source_type")
+def action_list(*, tenant: Tenant, view: str = "open", source_kind: str = "", owner=None,
+                system: str = "") -> QuerySet:
+    """The action plan, filtered by one of VIEWS and optionally by source kind (model label), owner
+    and system (its name, or part of it)."""
+    qs = tenant.scope(Action).select_related("owner", "source_type", "system")
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if system:
+        qs = qs.filter(system__name__icontains=system)
     if view == "mine":
         qs = qs.filter(owner=tenant.user, status__in=OPEN_STATUSES)
     elif view == "overdue":

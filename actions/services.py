@@ -3,14 +3,15 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actions.models import OPEN_STATUSES, Action, ActionStatus
+from actions.models import OPEN_STATUSES, Action, ActionNote, ActionStatus
 from core.loading import optional_hooks
 from core.tenancy import Tenant
+from organisations.roles import Perm
 
 # Sources whose own status follows their action's: when an action of such a source is finished,
 # cancelled or reopened, the named function brings the source in step (model label -> dotted path).
@@ -35,15 +36,23 @@ def _apply_status(action: Action, status: str) -> None:
         action.completed_at = None
 
 
+def _check_system(tenant: Tenant, system) -> None:
+    if system is not None and not tenant.owns(system):
+        raise ValidationError({"system": _("Choose one of your organisation's systems.")})
+
+
 def action_create(*, tenant: Tenant, title: str, source=None, owner=None, due_date: datetime.date | None = None,
-                  description: str = "", source_label: str = "") -> Action:
+                  description: str = "", source_label: str = "", system=None) -> Action:
     """Add an action to the active organisation's plan, linked to the record it came from.
 
-    The plan names the source by `source_label`, or else by str(source).
+    The plan names the source by `source_label`, or else by str(source); `system` is the system
+    the action concerns, when there is one.
     """
     _check_owner(tenant, owner)
+    _check_system(tenant, system)
     with transaction.atomic():
-        action = tenant.new(Action, title=title, description=description, owner=owner, due_date=due_date)
+        action = tenant.new(Action, title=title, description=description, owner=owner, due_date=due_date,
+                            system=system)
         if source is not None:
             action.source_type = ContentType.objects.get_for_model(source)
             action.source_id = str(source.pk)
@@ -56,9 +65,10 @@ def action_create(*, tenant: Tenant, title: str, source=None, owner=None, due_da
 def action_update(*, tenant: Tenant, action: Action, data: dict) -> Action:
     """Change an action (title, owner, due date, status)."""
     _check_owner(tenant, data.get("owner"))
+    _check_system(tenant, data.get("system"))
     with transaction.atomic():
         current = tenant.editable(Action).select_for_update().get(pk=action.pk)
-        for name in ("title", "description", "owner", "due_date"):
+        for name in ("title", "description", "owner", "due_date", "system"):
             if name in data:
                 setattr(current, name, data[name])
         status_changed = "status" in data and data["status"] != current.status
@@ -98,3 +108,36 @@ def action_sync_for_source(*, tenant: Tenant, source, title: str, owner=None, du
                              description=description)
     return action_update(tenant=tenant, action=open_actions[0],
                          data={"title": title, "owner": owner, "due_date": due_date, "description": description})
+
+
+def may_write_notes(tenant: Tenant, action: Action) -> bool:
+    """The action's owner reports progress on it, as do those who manage the plan."""
+    return tenant.owns(action) and (tenant.can(Perm.ACTION_EDIT) or action.owner_id == tenant.user.pk)
+
+
+def note_add(*, tenant: Tenant, action: Action, text: str, evidence_file=None) -> ActionNote:
+    """A progress note on `action`, with an evidence file if one is given (type and size checked)."""
+    from requirements.validators import validate_evidence_file
+
+    if not may_write_notes(tenant, action):
+        raise PermissionDenied
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("Write what was done.")
+    if evidence_file is not None:
+        try:
+            validate_evidence_file(evidence_file)
+        except ValidationError as exc:
+            errors["evidence_file"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        note = tenant.new(ActionNote, action=action, text=text.strip(), author=tenant.user)
+        if evidence_file is not None:
+            note.evidence_file = evidence_file
+        note.full_clean()
+        note.save()
+        if action.status == ActionStatus.OPEN and tenant.can_edit(Action):
+            # Reporting progress means the work has started.
+            action_update(tenant=tenant, action=action, data={"status": ActionStatus.IN_PROGRESS})
+    return note

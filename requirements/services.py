@@ -148,7 +148,7 @@ def requirement_action_create(*, tenant: Tenant, system: System, requirement: Re
             title=(title or "").strip()[:300] or action_title(status.requirement, status.system),
             description=(description or "").strip() or status.requirement.text_is,
             # The plan names the source without the raw status code that str(status) ends with.
-            source_label=f"{status.requirement} – {status.system.name}",
+            source_label=f"{status.requirement} – {status.system.name}", system=status.system,
         )
     return action
 

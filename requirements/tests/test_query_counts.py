@@ -113,11 +113,12 @@ def test_system_requirements_htmx_results_and_summary(world, login, editor):
 
 
 def test_action_plan_with_requirement_actions(world, login, editor):
-    # request (3), the source kinds for the filter, the counts, COUNT for the paginator, one page of
-    # actions with owners and kinds, their sources (one query per kind): linked without more queries.
+    # request (3), the source kinds for the filter, the members for the owner filter, the counts,
+    # COUNT for the paginator, one page of actions with owners, kinds and systems, their sources (one
+    # query per kind): linked without more queries.
     client = login(editor)
     url = reverse("actions:action_list") + "?view=all"
-    _same(world, client, url, 8)
+    _same(world, client, url, 9)
     page = client.get(url).content.decode()
     assert page.count(reverse("requirements:system_requirements", args=[world.system.pk]) + "#req-") == 20
 
