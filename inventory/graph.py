@@ -48,7 +48,9 @@ def dependency_svg(system, upstream, downstream) -> str:
     title = _("Dependencies of %(name)s: depends on %(up)d systems, %(down)d systems depend on it.") % {
         "name": system.name, "up": len(upstream), "down": len(downstream)}
     return mark_safe(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 820 {height}" role="img" '
+        # A group, not an image: its boxes are links, and an image's content is presentational
+        # (axe "nested-interactive").
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 820 {height}" role="group" '
         f'aria-label="{escape(title)}" class="dependency-graph">'
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" class="graph-arrow"/></marker></defs>'
