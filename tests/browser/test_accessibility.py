@@ -31,6 +31,8 @@ from organisations.roles import SHARED_ONLY_ROLES, Perm, has_perm
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# A common laptop screen: no page may scroll sideways at this width.
+VIEWPORT_WIDTH = 1366
 BLOCKING_IMPACTS = {"serious", "critical"}
 # Not pages of the product: the Django admin (for operators, with its own accessibility work),
 # the JSON API, static files and the language switch endpoint.
@@ -112,9 +114,13 @@ class Auditor:
         self.checked_mains: set[str] = set()
 
     def axe(self, page, *, whole: bool = True) -> list[str]:
-        """axe's blocking violations on the page shown, in the whole document or in <main>."""
+        """axe's blocking violations on the page shown, in the whole document or in <main>, and
+        sideways scrolling at the laptop width (WCAG 1.4.10 reflow; the page, not a table's own
+        scroll box, must fit)."""
         self.inject_axe(page)
-        return [
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        wide = [f"scrolls sideways by {overflow} px at {VIEWPORT_WIDTH} px at {page.url}"] if overflow > 0 else []
+        return wide + [
             f"{v['id']} ({v['impact']}): {v['help']} at {page.url} → {', '.join(v['targets'])}"
             for v in page.evaluate(RUN_AXE, [AXE_TAGS, "document" if whole else "main"])
             if v["impact"] in BLOCKING_IMPACTS
@@ -239,6 +245,7 @@ def test_every_page_of_every_role_meets_wcag_21_aa(live_server, context, sign_in
     for role, email in ROLE_ACCOUNTS:
         context.clear_cookies()
         page = context.new_page()
+        page.set_viewport_size({"width": VIEWPORT_WIDTH, "height": 900})
         sign_in(page, email, demo.DEMO_PASSWORD)
         assert urlsplit(page.url).path == "/", f"{email} did not land on the start page"
         reached, problems = auditor.crawl(page)
