@@ -39,3 +39,17 @@ def tenant_a(org_a, as_member):
 def units_a(org_a):
     return {key: Unit.objects.create(organisation=org_a, name=name, kind="board")
             for key, name in (("sn", "Socialnämnden"), ("bun", "Barn- och utbildningsnämnden"))}
+
+
+@pytest.fixture
+def api():
+    from accounts.models import ApiToken
+
+    def make(user, org=None):
+        _token, raw = ApiToken.issue(user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        if org is not None:
+            headers["HTTP_X_ORGANISATION"] = org.slug
+        return headers
+
+    return make
