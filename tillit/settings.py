@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kpis",
     "meetings",
     "policies",
+    "privacy",
     "jobs",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,40 @@
+from django.urls import path
+
+from privacy import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("", views.activity_list, name="activity_list"),
+    path("activities/new/", views.activity_edit, name="activity_create"),
+    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", views.activity_delete, name="activity_delete"),
+    path("activities/<int:pk>/transfers/new/", views.transfer_create, name="transfer_create"),
+    path("activity-transfers/<int:pk>/delete/", views.transfer_delete, name="transfer_delete"),
+    path("record/<int:unit_id>/xlsx/", views.record_export_xlsx, name="record_xlsx"),
+    path("record/<int:unit_id>/docx/", views.record_export_docx, name="record_docx"),
+    path("record/<int:unit_id>/pdf/", views.record_export_pdf, name="record_pdf"),
+    path("processors/", views.processor_record, name="processor_record"),
+    path("processors/new/", views.processor_record_edit, name="processor_record_create"),
+    path("processors/<int:pk>/edit/", views.processor_record_edit, name="processor_record_edit"),
+    path("agreements/", views.dpa_list, name="dpa_list"),
+    path("agreements/new/", views.dpa_edit, name="dpa_create"),
+    path("agreements/<int:pk>/", views.dpa_detail, name="dpa_detail"),
+    path("agreements/<int:pk>/edit/", views.dpa_edit, name="dpa_edit"),
+    path("agreements/<int:pk>/document/", views.dpa_document, name="dpa_document"),
+    path("agreements/<int:pk>/sub-processors/new/", views.sub_processor_create, name="sub_processor_create"),
+    path("agreements/<int:pk>/audits/new/", views.audit_create, name="audit_create"),
+    path("transfers/", views.transfer_list, name="transfer_list"),
+    path("dpias/", views.dpia_list, name="dpia_list"),
+    path("dpias/new/", views.dpia_edit, name="dpia_create"),
+    path("dpias/<int:pk>/", views.dpia_detail, name="dpia_detail"),
+    path("dpias/<int:pk>/edit/", views.dpia_edit, name="dpia_edit"),
+    path("dpias/<int:pk>/request-advice/", views.dpia_request_advice, name="dpia_request_advice"),
+    path("dpias/<int:pk>/advice/", views.dpia_advise, name="dpia_advise"),
+    path("dpias/<int:pk>/decision/", views.dpia_decide, name="dpia_decide"),
+    path("dpias/<int:pk>/risks/new/", views.dpia_add_risk, name="dpia_add_risk"),
+    path("dpias/<int:pk>/docx/", views.dpia_docx, name="dpia_docx"),
+    path("dpias/<int:pk>/pdf/", views.dpia_pdf, name="dpia_pdf"),
+    path("overview/", views.overview, name="overview"),
+    path("overview/action/", views.overview_action, name="overview_action"),
+]
