@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "kpis",
     "meetings",
     "policies",
+    "audits",
     "jobs",
     "django_tasks",
     "django_tasks_db",

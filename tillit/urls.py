@@ -21,6 +21,7 @@ urlpatterns = [
     path("kpis/", include("kpis.urls")),
     path("meetings/", include("meetings.urls")),
     path("policies/", include("policies.urls")),
+    path("audits/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
