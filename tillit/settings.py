@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "meetings",
     "policies",
     "privacy",
+    "audits",
     "jobs",
     "django_tasks",
     "django_tasks_db",
