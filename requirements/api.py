@@ -76,6 +76,7 @@ class RequirementOut(Schema):
     area: str
     title: str
     title_en: str
+    title_shall: str
     text_is: str
     text_shall: str
     levels: dict[str, int]
@@ -126,6 +127,7 @@ class RequirementIn(InputSchema):
     area: Area
     title: str = Field(..., min_length=1, max_length=200, description="Swedish title")
     title_en: str = Field("", max_length=200)
+    title_shall: str = Field("", max_length=200, description="Swedish title as shall (SKA); empty: the title")
     text_is: str = Field(..., min_length=1, description="The requirement as present state (ÄR)")
     text_shall: str = Field(..., min_length=1, description="The requirement as shall (SKA)")
     levels: dict[str, int] = Field(..., description="Aspect (K, R, T, S) → the lowest level (0–3) at which it "
