@@ -116,6 +116,6 @@ def test_a_table_takes_column_widths_bold_leads_and_blank_cells_to_fill_in():
     assert "<w:br/>" in table.rows[1].cells[2]._tc.xml and table.rows[1].cells[2].text == "☐ Uppfylls\n☐ Uppfylls inte"
     assert table.rows[1].cells[3].text == ""
     _reader, pages = _pdf_text(doc.render_pdf())
-    assert "Systemet ska kräva tvåfaktorsautentisering" in pages[0] and "Uppfylls inte" in pages[0]
+    assert "tvåfaktorsautentisering\nText om kravet." in pages[0] and "☐ Uppfylls inte" in pages[0]
     with pytest.raises(ValueError):
         doc.table(header=["A", "B"], rows=[], widths=[1])
