@@ -78,6 +78,7 @@ class RequirementOut(Schema):
     title: str
     title_en: str
     title_shall: str
+    title_shall_en: str
     text_is: str
     text_shall: str
     levels: dict[str, int]
@@ -129,6 +130,7 @@ class RequirementIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=200, description="Swedish title")
     title_en: str = Field("", max_length=200)
     title_shall: str = Field("", max_length=200, description="Swedish title as shall (SKA); empty: the title")
+    title_shall_en: str = Field("", max_length=200, description="English title as shall")
     text_is: str = Field(..., min_length=1, description="The requirement as present state (ÄR)")
     text_shall: str = Field(..., min_length=1, description="The requirement as shall (SKA)")
     levels: dict[str, int] = Field(..., description="Aspect (K, R, T, S) → the lowest level (0–3) at which it "

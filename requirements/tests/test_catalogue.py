@@ -145,6 +145,7 @@ def test_read_catalogue_reads_the_bundled_file():
 def test_every_requirement_has_a_shall_title_that_is_loaded():
     for r in DATA["requirements"]:
         assert " ska " in f" {r['title_shall']} " or " får inte " in r["title_shall"], r["code"]
+        assert " shall " in r["title_shall_en"], r["code"]
     broken = copy.deepcopy(DATA)
     broken["requirements"][0]["title_shall"] = " "
     assert any("title_shall is empty" in p for p in check_catalogue(broken))
