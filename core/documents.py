@@ -71,6 +71,18 @@ class BarChart:
         return chart_png(self)
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A table cell with a bold lead above its text (a requirement's title over its wording).
+    Line breaks ("\\n") in either part start a new line, in DOCX as in PDF."""
+
+    lead: str
+    text: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.lead}\n{self.text}" if self.text else self.lead
+
+
 @dataclass
 class Block:
     kind: str  # heading, paragraph, facts, table, bullets, chart, page_break
@@ -81,6 +93,12 @@ class Block:
     items: list[str] = field(default_factory=list)
     chart: object = None  # a BarChart or any object with title, svg() and png()
     total_row: bool = False  # the table's last row is its total, set in bold
+    widths: list[float] = field(default_factory=list)  # relative column widths, e.g. [1, 5, 2, 2]
+
+    @property
+    def width_percents(self) -> list[float]:
+        total = sum(self.widths)
+        return [round(100 * w / total, 1) for w in self.widths] if total else []
 
     @property
     def chart_svg(self) -> str:
@@ -91,6 +109,8 @@ def _text(value) -> str:
     """A cell's text: dates in Swedish form, None as a dash, everything else as str."""
     if value is None or value == "":
         return "–"
+    if isinstance(value, Cell):
+        return value
     if isinstance(value, datetime.datetime):
         return formats.date_format(value, "SHORT_DATETIME_FORMAT")
     if isinstance(value, datetime.date):
@@ -124,9 +144,15 @@ class Document:
         self.blocks.append(Block("facts", rows=[[str(label), _text(value)] for label, value in pairs]))
         return self
 
-    def table(self, *, header, rows, caption: str = "", total_row: bool = False) -> "Document":
+    def table(self, *, header, rows, caption: str = "", total_row: bool = False, widths=None,
+              blank: str = "–") -> "Document":
+        """A table; `widths` gives the columns' relative widths (the text width is shared out in
+        proportion), `blank` what an empty cell shows ("" for a column a reader fills in)."""
+        if widths and len(widths) != len(header):
+            raise ValueError("one width per column")
         self.blocks.append(Block("table", text=str(caption), header=[str(h) for h in header],
-                                 rows=[[_text(cell) for cell in row] for row in rows], total_row=total_row))
+                                 rows=[[_text(cell) if cell not in (None, "") else blank for cell in row] for row in rows],
+                                 total_row=total_row, widths=[float(w) for w in widths or []]))
         return self
 
     def bullets(self, items, caption: str = "") -> "Document":
@@ -387,6 +413,45 @@ def _docx_header(doc, document: Document) -> None:
     footer.add_run(")")
 
 
+def _docx_lines(paragraph, text: str, bold: bool) -> None:
+    """The text in one paragraph, its lines separated by line breaks."""
+    for i, line in enumerate(str(text).split("\n")):
+        run = paragraph.add_run()
+        if i:
+            run.add_break()
+        run.add_text(safe_text(line))
+        run.bold = bold
+
+
+def _docx_cell(cell, value, *, bold: bool) -> None:
+    """A cell's text: a Cell as its bold lead with the text on a paragraph of its own."""
+    if isinstance(value, Cell):
+        _docx_lines(cell.paragraphs[0], value.lead, True)
+        if value.text:
+            _docx_lines(cell.add_paragraph(), value.text, bold)
+    else:
+        _docx_lines(cell.paragraphs[0], value, bold)
+
+
+def _docx_widths(doc, table, widths: list[float]) -> None:
+    """Fixed column widths in proportion to `widths`, over the page's text width (Word reads
+    the cells' widths, LibreOffice the grid's: both are set)."""
+    from docx.oxml.ns import qn
+
+    section = doc.sections[-1]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    total = sum(widths)
+    table.autofit = False
+    sizes = [int(text_width * w / total) for w in widths]
+    for column, size in zip(table.columns, sizes):
+        column.width = size
+        for cell in column.cells:
+            cell.width = size
+    layout = table._tbl.tblPr.find(qn("w:tblLayout"))
+    if layout is not None:
+        layout.set(qn("w:type"), "fixed")
+
+
 def render_docx(document: Document) -> bytes:
     """The document as DOCX (python-docx): A4, header and footer on every page, charts as PNG."""
     from docx import Document as WordDocument
@@ -446,9 +511,10 @@ def _docx_block(doc, block: Block, Cm) -> None:
         for number, row in enumerate(block.rows, start=1):
             cells = table.add_row().cells
             bold_row = block.total_row and number == len(block.rows)
-            for i, text in enumerate(row[:columns]):
-                run = cells[i].paragraphs[0].add_run(safe_text(text))
-                run.bold = bold_row or (block.kind == "facts" and i == 0)
+            for i, value in enumerate(row[:columns]):
+                _docx_cell(cells[i], value, bold=bold_row or (block.kind == "facts" and i == 0))
+        if block.widths:
+            _docx_widths(doc, table, block.widths)
         doc.add_paragraph()
     elif block.kind == "chart":
         doc.add_paragraph().add_run(safe_text(block.text)).bold = True

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja import Status as Reply
@@ -76,6 +77,8 @@ class RequirementOut(Schema):
     area: str
     title: str
     title_en: str
+    title_shall: str
+    title_shall_en: str
     text_is: str
     text_shall: str
     levels: dict[str, int]
@@ -126,6 +129,8 @@ class RequirementIn(InputSchema):
     area: Area
     title: str = Field(..., min_length=1, max_length=200, description="Swedish title")
     title_en: str = Field("", max_length=200)
+    title_shall: str = Field("", max_length=200, description="Swedish title as shall (SKA); empty: the title")
+    title_shall_en: str = Field("", max_length=200, description="English title as shall")
     text_is: str = Field(..., min_length=1, description="The requirement as present state (ÄR)")
     text_shall: str = Field(..., min_length=1, description="The requirement as shall (SKA)")
     levels: dict[str, int] = Field(..., description="Aspect (K, R, T, S) → the lowest level (0–3) at which it "
@@ -384,7 +389,7 @@ def export_system(request, system_id: RecordId, format: str = Query("xlsx", patt
     build, content_type = (exports.system_docx, exports.DOCX_TYPE) if format == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
     today = selectors.today()
     response = HttpResponse(build(report, form=form, language=lang, today=today), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, format, today)}"'
+    response["Content-Disposition"] = content_disposition_header(True, exports.filename(report, form, format, today, lang))
     return response
 
 
@@ -451,6 +456,7 @@ def export_soa(request, lang: str = Query("sv", pattern="^(sv|en)$")):
     content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
                                language=lang, today=today)
     response = HttpResponse(content, content_type=exports.XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="soa-{tenant.organisation.slug}-{today.isoformat()}.xlsx"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, exports.soa_filename(tenant.organisation.name, today, lang))
     return response
 

@@ -77,7 +77,7 @@ def _check_requirement(requirement: dict, known_controls: set[str]) -> list[str]
         problems.append(f"requirement {code}: the code must look like ÅS-03")
     if requirement.get("area") not in Area.values:
         problems.append(f"requirement {code}: unknown area {requirement.get('area')!r}")
-    for name in ("title", "title_en", "text_is", "text_shall"):
+    for name in ("title", "title_en", "title_shall", "title_shall_en", "text_is", "text_shall"):
         if not (requirement.get(name) or "").strip():
             problems.append(f"requirement {code}: {name} is empty")
     try:
@@ -112,7 +112,8 @@ def _control_values(row: dict) -> dict:
 
 def _requirement_values(row: dict, version: str) -> dict:
     return {
-        "area": row["area"], "title": row["title"], "title_en": row["title_en"], "text_is": row["text_is"],
+        "area": row["area"], "title": row["title"], "title_en": row["title_en"],
+        "title_shall": row["title_shall"], "title_shall_en": row["title_shall_en"], "text_is": row["text_is"],
         "text_shall": row["text_shall"], "levels": validate_levels(row["levels"]), "nis2_points": tags(sorted(row["nis2"])),
         "catalogue_version": version, "withdrawn": False,
     }

@@ -9,14 +9,14 @@ import datetime
 import io
 
 from django.utils import translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.tabular import safe_text, xlsx_row
+from core import documents
+from core.tabular import xlsx_row
 from requirements.models import ATTRIBUTE_SETS, Status, Theme
 from requirements.selectors import SoaRow, SystemRequirements
 
@@ -63,13 +63,50 @@ def _facts(report: SystemRequirements, form: str, today: datetime.date) -> list[
     ]
 
 
-def filename(report: SystemRequirements, extension: str, today: datetime.date) -> str:
-    return f"{slugify(_('requirements'))}-{slugify(report.system.name)}-{today.isoformat()}.{extension}"
+ANSWER_MARK = "☐"
+
+
+def answers() -> list[str]:
+    """What a tenderer answers to each requirement of the annex."""
+    return [_("Fulfilled"), _("Partly fulfilled"), _("Not fulfilled")]
+
+
+def filename(report: SystemRequirements, form: str, extension: str, today: datetime.date, language: str = "sv") -> str:
+    """"Kravbilaga Ekonomisystem 2026-12-02.docx" (SKA) or "Självskattning säkerhetskrav
+    Ekonomisystem 2026-12-02.xlsx" (ÄR): the two versions are told apart by their names."""
+    with translation.override(language):
+        name = (_("Requirement annex %(system)s %(date)s") if form == "shall"
+                else _("Self-assessment security requirements %(system)s %(date)s"))
+        return documents.filename(name % {"system": report.system.name, "date": today.isoformat()}, extension)
+
+
+def soa_filename(organisation_name: str, today: datetime.date, language: str = "sv") -> str:
+    with translation.override(language):
+        name = _("Statement of applicability %(organisation)s %(date)s") % {
+            "organisation": organisation_name, "date": today.isoformat()}
+        return documents.filename(name, "xlsx")
+
+
+def _table_sheet(sheet, header_row: int, widths) -> None:
+    """The table below the facts: its header frozen while scrolling, filters over it, the
+    columns readable and the text wrapped."""
+    last = get_column_letter(sheet.max_column)
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{last}{max(sheet.max_row, header_row + 1)}"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in sheet[header_row]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EEF1F4")
 
 
 def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: str = "sv",
                 today: datetime.date | None = None) -> bytes:
-    """The system's requirement list as a workbook; the self-assessment form adds the statuses."""
+    """The system's requirement list as a workbook: the SKA version with the tenderer's answer and
+    comment columns (the answer picked from a list), the ÄR version with the statuses."""
     today = today or datetime.date.today()
     with translation.override(language):
         book = Workbook()
@@ -81,74 +118,91 @@ def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: st
             sheet.append(xlsx_row(sheet, [label, value]))
         for notice in _notices(report):
             sheet.append(xlsx_row(sheet, [_("Note"), notice]))
+        shall = form == "shall"
+        if shall:
+            sheet.append(xlsx_row(sheet, [_("Instruction"), _instruction()]))
         sheet.append([])
-        header = [_("Area"), _("Code"), _("Title"), _("Requirement"), _("Annex A"), _("NIS2 article 21(2)")]
-        with_status = form == "is"
-        if with_status:
+        header = [_("Area"), _("Requirement ID"), _("Title"), _("Requirement"), _("Annex A"), _("NIS2 article 21(2)")]
+        if shall:
+            header += [_("Supplier's answer"), _("Comment")]
+        else:
             header += [_("Status"), _("How it is met (evidence)"), _("Reason it does not apply"), _("Assessed")]
         sheet.append(xlsx_row(sheet, header))
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
+        header_row = sheet.max_row
         for row in report.shown:
             r = row.requirement
-            values = [str(r.get_area_display()), r.code, r.display_title, r.text(form), _controls(r), ", ".join(r.nis2)]
-            if with_status:
+            values = [str(r.get_area_display()), r.code, r.title_for(form), r.text(form), _controls(r), ", ".join(r.nis2)]
+            if shall:
+                values += ["", ""]
+            else:
                 status = row.status
                 values += [str(Status(status.status).label) if status else _("Not assessed"),
                            status.evidence if status else "", status.reason if status else "",
                            status.assessed_at.date().isoformat() if status and status.assessed_at else ""]
             sheet.append(xlsx_row(sheet, values))
-        for letter, width in zip("ABCDEFGHIJ", (22, 9, 40, 80, 16, 12, 14, 40, 30, 12)):
-            sheet.column_dimensions[letter].width = width
-        for cells in sheet.iter_rows(min_row=1):
-            for cell in cells:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if shall and report.shown:
+            choice = DataValidation(type="list", formula1='"' + ",".join(answers()) + '"', allow_blank=True,
+                                    showErrorMessage=True, errorTitle=_("Supplier's answer"),
+                                    error=_("Choose one of: %(answers)s.") % {"answers": ", ".join(answers())})
+            choice.add(f"G{header_row + 1}:G{sheet.max_row}")
+            sheet.add_data_validation(choice)
+        widths = (20, 10, 36, 70, 14, 10) + ((18, 40) if shall else (14, 40, 30, 12))
+        _table_sheet(sheet, header_row, widths)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
 
 
+def _instruction() -> str:
+    return _("Answer each requirement by choosing whether it is fulfilled, partly fulfilled or not fulfilled, and "
+             "describe in the comment how the requirement is met or what is missing. A requirement that is partly "
+             "fulfilled or not fulfilled needs a comment.")
+
+
+def annex_document(report: SystemRequirements, *, form: str, today: datetime.date) -> documents.Document:
+    """The requirement list as a document: the facts, the notices and (SKA) the tenderer's
+    instruction first, then a table per area. The SKA version has a column for the tenderer's
+    answer and one for the comment, the ÄR version the statuses."""
+    shall = form == "shall"
+    doc = documents.Document(
+        organisation=report.system.organisation.name,
+        kind=_("Requirement annex") if shall else _("Self-assessment"),
+        title=_("Security requirements for %(system)s") % {"system": report.system.name}, date=today,
+        subtitle=_("Annex to a procurement or a contract") if shall else _("Self-assessment of the security requirements"))
+    doc.facts(_facts(report, form, today))
+    for notice in _notices(report):
+        doc.paragraph(notice)
+    if shall and report.shown:
+        doc.heading(_("How to answer"), level=2)
+        doc.paragraph(_instruction())
+    boxes = "\n".join(f"{ANSWER_MARK} {answer}" for answer in answers())
+    for label, rows in report.groups():
+        doc.heading(label, level=2)
+        if shall:
+            doc.table(header=[_("Requirement ID"), _("Requirement"), _("Supplier's answer"), _("Comment")],
+                      widths=[2.1, 8.4, 3.3, 3.2], blank="",
+                      rows=[[row.requirement.code, documents.Cell(row.requirement.title_for(form), row.requirement.text(form)),
+                             boxes, ""] for row in rows])
+        else:
+            doc.table(header=[_("Requirement ID"), _("Requirement"), _("Annex A"), _("Status")],
+                      widths=[2.1, 9.4, 2.5, 3.0],
+                      rows=[[row.requirement.code, documents.Cell(row.requirement.title_for(form), row.requirement.text(form)),
+                             _controls(row.requirement),
+                             str(Status(row.status.status).label) if row.status else _("Not assessed")] for row in rows])
+    if not report.shown:
+        doc.paragraph(_("No requirements."))
+    doc.paragraph(_("Annex A refers to the control numbers of ISO/IEC 27001:2022. The requirements "
+                    "apply from the levels of the protection need (KLASSA's scale 0–4)."))
+    return doc
+
+
 def system_docx(report: SystemRequirements, *, form: str = "shall", language: str = "sv",
                 today: datetime.date | None = None) -> bytes:
-    """The system's requirement list as a Word document: facts first, then a table per area."""
+    """The system's requirement list as a Word document (the shared document toolkit)."""
     today = today or datetime.date.today()
     with translation.override(language):
-        document = Document()
-        document.styles["Normal"].font.size = Pt(10)
-        document.add_heading(safe_text(_("Security requirements for %(system)s") % {"system": report.system.name}),
-                             level=0)
-        document.add_paragraph(_("Annex to a procurement or a contract") if form == "shall"
-                               else _("Self-assessment of the security requirements"))
-        facts = document.add_table(rows=0, cols=2)
-        facts.style = "Table Grid"
-        for label, value in _facts(report, form, today):
-            cells = facts.add_row().cells
-            cells[0].text, cells[1].text = safe_text(label), safe_text(value)
-        for notice in _notices(report):
-            document.add_paragraph(safe_text(notice), style="Intense Quote")
-        with_status = form == "is"
-        for label, rows in report.groups():
-            document.add_heading(safe_text(label), level=1)
-            header = [_("Code"), _("Requirement"), _("Annex A")] + ([_("Status")] if with_status else [])
-            table = document.add_table(rows=1, cols=len(header))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, header):
-                cell.text = text
-                cell.paragraphs[0].runs[0].bold = True
-            for row in rows:
-                r = row.requirement
-                values = [r.code, r.text(form), _controls(r)]
-                if with_status:
-                    values.append(str(Status(row.status.status).label) if row.status else _("Not assessed"))
-                for cell, text in zip(table.add_row().cells, values):
-                    cell.text = safe_text(text)
-        if not report.shown:
-            document.add_paragraph(_("No requirements."))
-        document.add_paragraph(_("Annex A refers to the control numbers of ISO/IEC 27001:2022. The requirements "
-                                 "apply from the levels of the protection need (KLASSA's scale 0–4)."))
-        out = io.BytesIO()
-        document.save(out)
-        return out.getvalue()
+        doc = annex_document(report, form=form, today=today)
+    return doc.render_docx()
 
 
 def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv",
@@ -167,8 +221,7 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
         header = [_("Control"), _("Name"), _("Theme"), _("Applicable"), _("Reason"), _("Implementation status"),
                   _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
         sheet.append(xlsx_row(sheet, header))
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
+        header_row = sheet.max_row
         for row in rows:
             statement, control = row.statement, row.control
             if statement is None:
@@ -186,8 +239,7 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
                 ", ".join(r.code for r in row.requirements),
                 *[", ".join(labels) for _label, labels in control.attribute_labels()],
             ]))
-        for letter, width in zip("ABCDEFGHIJKLM", (9, 40, 16, 12, 40, 18, 30, 30, 22, 30, 22, 36, 28)):
-            sheet.column_dimensions[letter].width = width
+        _table_sheet(sheet, header_row, (9, 40, 16, 12, 40, 18, 30, 30, 22, 30, 22, 36, 28))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

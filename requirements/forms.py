@@ -127,6 +127,9 @@ class RequirementForm(forms.Form):
     area = forms.ChoiceField(label=_("Area"), choices=Area.choices)
     title = forms.CharField(label=_("Title (Swedish)"), max_length=200)
     title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    title_shall = forms.CharField(label=_("Title as shall (SKA)"), max_length=200, required=False,
+                                  help_text=_("For the supplier's version, e.g. \"The supplier shall …\". Empty: the title."))
+    title_shall_en = forms.CharField(label=_("Title as shall (English)"), max_length=200, required=False)
     text_is = forms.CharField(label=_("Requirement as present state (ÄR)"), widget=forms.Textarea(attrs={"rows": 3}))
     text_shall = forms.CharField(label=_("Requirement as shall (SKA)"), widget=forms.Textarea(attrs={"rows": 3}))
     level_k = forms.ChoiceField(label=ASPECT_NAMES["K"], choices=LEVEL_CHOICES, required=False)
@@ -140,7 +143,7 @@ class RequirementForm(forms.Form):
 
     @classmethod
     def initial_for(cls, requirement: Requirement) -> dict:
-        names = ("code", "area", "title", "title_en", "text_is", "text_shall")
+        names = ("code", "area", "title", "title_en", "title_shall", "title_shall_en", "text_is", "text_shall")
         initial = {name: getattr(requirement, name) for name in names}
         initial.update({f"level_{a.lower()}": str(requirement.levels[a]) for a in ASPECTS if a in requirement.levels})
         initial["controls"] = list(requirement.controls.all())

@@ -201,6 +201,10 @@ class Requirement(CatalogueTenantModel):
     area = models.CharField(_("area"), max_length=20, choices=Area.choices)
     title = models.CharField(_("title (Swedish)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    # The title in KLASSA's shall form, for the supplier's version (procurement, contract):
+    # "Leverantören ska utse en kontaktperson för informationssäkerhet". Empty: the title.
+    title_shall = models.CharField(_("title as shall (SKA)"), max_length=200, blank=True)
+    title_shall_en = models.CharField(_("title as shall (English)"), max_length=200, blank=True)
     text_is = models.TextField(_("requirement as present state (ÄR)"))
     text_shall = models.TextField(_("requirement as shall (SKA)"))
     levels = models.JSONField(_("applies from level"), default=dict)
@@ -234,6 +238,16 @@ class Requirement(CatalogueTenantModel):
         if self.title_en and not (get_language() or "").startswith("sv"):
             return self.title_en
         return self.title
+
+    def title_for(self, form: str) -> str:
+        """The title in the requirement's form: the shall title (SKA) for a supplier's version,
+        the present-state title (ÄR) otherwise. English readers get the English title."""
+        if form == "shall":
+            english = not (get_language() or "sv").startswith("sv")
+            shall = (self.title_shall_en or self.title_en) if english else self.title_shall
+            if shall:
+                return shall
+        return self.display_title
 
     @property
     def nis2(self) -> list[str]:

@@ -222,7 +222,7 @@ def applicability_set(*, tenant: Tenant, control: Control, data: dict) -> Applic
     return statement
 
 
-REQUIREMENT_FIELDS = ("code", "area", "title", "title_en", "text_is", "text_shall")
+REQUIREMENT_FIELDS = ("code", "area", "title", "title_en", "title_shall", "title_shall_en", "text_is", "text_shall")
 
 
 def _requirement_values(data: dict) -> dict:

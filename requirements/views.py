@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -216,12 +217,13 @@ def requirement_export_file(tenant, *, pk, query: str, fmt: str) -> tuple[bytes,
     build, content_type = (exports.system_docx, exports.DOCX_TYPE) if fmt == "docx" else (exports.system_xlsx, exports.XLSX_TYPE)
     today = selectors.today()
     language = "en" if params.get("lang") == "en" else "sv"
-    return build(report, form=req_form, language=language, today=today), content_type, exports.filename(report, fmt, today)
+    return (build(report, form=req_form, language=language, today=today), content_type,
+            exports.filename(report, req_form, fmt, today, language))
 
 
 def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -323,9 +325,10 @@ def soa_edit(request, pk):
 def soa_export_file(tenant, *, query: str) -> tuple[bytes, str, str]:
     """The statement of applicability as an XLSX file (content, type, name); also run as a job."""
     language = "en" if QueryDict(query).get("lang") == "en" else "sv"
+    today = selectors.today()
     content = exports.soa_xlsx(selectors.soa_rows(tenant=tenant), organisation_name=tenant.organisation.name,
-                               language=language, today=selectors.today())
-    return content, exports.XLSX_TYPE, f"soa-{tenant.organisation.slug}-{selectors.today().isoformat()}.xlsx"
+                               language=language, today=today)
+    return content, exports.XLSX_TYPE, exports.soa_filename(tenant.organisation.name, today, language)
 
 
 @tenant_required()

@@ -97,3 +97,25 @@ def test_the_response_names_the_file_in_utf8():
     assert answer["Content-Disposition"] == "attachment; filename*=utf-8''Granskningsrapport%20Lind%C3%B6.docx"
     with pytest.raises(ValueError):
         documents.response(_document(), "odt", filename="x")
+
+
+def test_a_table_takes_column_widths_bold_leads_and_blank_cells_to_fill_in():
+    doc = documents.Document(organisation="Björkviks kommun", kind="Kravbilaga", title="Säkerhetskrav")
+    doc.table(header=["Id", "Krav", "Svar", "Kommentar"], widths=[2, 9, 3.5, 3.5], blank="",
+              rows=[["ÅS-03", documents.Cell("Systemet ska kräva tvåfaktorsautentisering", "Text om kravet."),
+                     "☐ Uppfylls\n☐ Uppfylls inte", ""]])
+    word = WordDocument(io.BytesIO(doc.render_docx()))
+    table = word.tables[0]
+    widths = [cell.width for cell in table.rows[1].cells]
+    assert widths[1] > 2 * widths[2] > 0 and widths[2] == widths[3] and widths[0] < widths[2]
+    section = word.sections[0]
+    assert abs(sum(widths) - (section.page_width - section.left_margin - section.right_margin)) < 12700  # within a point
+    lead, text = table.rows[1].cells[1].paragraphs
+    assert (lead.text, lead.runs[0].bold, text.text, bool(text.runs[0].bold)) == (
+        "Systemet ska kräva tvåfaktorsautentisering", True, "Text om kravet.", False)
+    assert "<w:br/>" in table.rows[1].cells[2]._tc.xml and table.rows[1].cells[2].text == "☐ Uppfylls\n☐ Uppfylls inte"
+    assert table.rows[1].cells[3].text == ""
+    _reader, pages = _pdf_text(doc.render_pdf())
+    assert "tvåfaktorsautentisering\nText om kravet." in pages[0] and "☐ Uppfylls inte" in pages[0]
+    with pytest.raises(ValueError):
+        doc.table(header=["A", "B"], rows=[], widths=[1])

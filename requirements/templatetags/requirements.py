@@ -24,6 +24,11 @@ def status_label(status) -> str:
 
 
 @register.filter
+def requirement_title(requirement, form: str) -> str:
+    return requirement.title_for(form)
+
+
+@register.filter
 def requirement_text(requirement, form: str) -> str:
     return requirement.text(form)
 

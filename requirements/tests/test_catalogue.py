@@ -58,7 +58,7 @@ def test_requirements_count_codes_controls_and_nis2_points():
         assert r["nis2"] and set(r["nis2"]) <= set("abcdefghij"), r["code"]
         assert r["levels"] and set(r["levels"]) <= {"K", "R", "T", "S"}, r["code"]
         assert all(0 <= level <= 3 for level in r["levels"].values()), r["code"]
-        assert all(r[k].strip() for k in ("title", "title_en", "text_is", "text_shall")), r["code"]
+        assert all(r[k].strip() for k in ("title", "title_en", "title_shall", "text_is", "text_shall")), r["code"]
 
 
 def test_every_area_has_requirements_and_supplier_contracts_are_covered():
@@ -87,7 +87,7 @@ def test_loading_creates_everything_once(catalogue):
     assert Requirement.objects.filter(organisation__isnull=True).count() == len(DATA["requirements"])
     two_factor = Requirement.objects.get(code="ÅS-03")
     assert sorted(c.number for c in two_factor.controls.all()) == ["5.17", "8.2", "8.5"]
-    assert (two_factor.levels, two_factor.nis2, two_factor.catalogue_version) == ({"K": 2, "R": 2}, ["i", "j"], "2026.1")
+    assert (two_factor.levels, two_factor.nis2, two_factor.catalogue_version) == ({"K": 2, "R": 2}, ["i", "j"], "2026.2")
     assert Control.objects.get(number="8.13").attribute_values("control_types") == ["corrective"]
     # Each catalogue row has its create entry in the trail.
     assert AuditEntry.objects.filter(model="requirements.requirement", action="create").count() == len(DATA["requirements"])
@@ -139,4 +139,15 @@ def test_the_command_loads_and_reports(db, capsys):
 
 
 def test_read_catalogue_reads_the_bundled_file():
-    assert read_catalogue()["version"] == DATA["version"] == "2026.1"
+    assert read_catalogue()["version"] == DATA["version"] == "2026.2"
+
+
+def test_every_requirement_has_a_shall_title_that_is_loaded():
+    for r in DATA["requirements"]:
+        assert " ska " in f" {r['title_shall']} " or " får inte " in r["title_shall"], r["code"]
+        assert " shall " in r["title_shall_en"], r["code"]
+    broken = copy.deepcopy(DATA)
+    broken["requirements"][0]["title_shall"] = " "
+    assert any("title_shall is empty" in p for p in check_catalogue(broken))
+    load_catalogue(DATA)
+    assert Requirement.objects.get(code="ST-01").title_shall == "Leverantören ska utse en kontaktperson för informationssäkerhet"

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from requirements import services
 from requirements.models import ApplicabilityStatement, Control, Requirement, RequirementStatus
@@ -265,3 +266,17 @@ def test_unknown_ids_are_404(login, editor, system, catalogue):
     assert client.get(reverse("requirements:evidence_file", args=[999999])).status_code == 404
     other = SystemFactory()
     assert client.get(reverse("requirements:system_requirements", args=[other.pk])).status_code == 404
+
+
+def test_the_page_in_shall_form_titles_the_requirements_in_shall_form(login, editor, system, classify, catalogue,
+                                                                      settings):
+    classify(system, K=2, R=1, T=1, S=1)
+    client = login(editor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sv"
+    url = reverse("requirements:system_requirements", args=[system.pk])
+    with translation.override("sv"):
+        shall = client.get(url, {"form": "shall"}).content.decode()
+        present = client.get(url, {"form": "is"}).content.decode()
+    assert "<strong>Systemet ska kräva tvåfaktorsautentisering för fjärråtkomst och administratörer</strong>" in shall
+    assert "<strong>Tvåfaktorsautentisering för fjärråtkomst och administratörer</strong>" in present
+    assert "Systemet ska kräva tvåfaktorsautentisering för fjärråtkomst" not in present
