@@ -144,7 +144,7 @@ class ActivityIn(InputSchema):
     data_categories_other: str = ""
     recipients: str = ""
     retention: str = ""
-    retention_months: int | None = Field(None, ge=0, le=12000)
+    retention_months: int | None = Field(None, ge=0, le=12000, strict=True)
     system_ids: list[RecordId] = []
     information_type_ids: list[RecordId] = []
     processor_ids: list[RecordId] = []
