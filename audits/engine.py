@@ -1,9 +1,9 @@
 """The findings engine: every Rule of every installed source, evaluated for one organisation,
 grouped by theme into observations, with the history of when each finding appeared and went.
 
-History is recorded when the findings page is computed and by `manage.py record_findings`
-(run nightly with the reminders): a write only when something changed, so a page view that
-finds the same as before writes nothing.
+History is recorded by `manage.py record_findings` (run nightly beside `send_reminders`) and
+when an auditor adopts findings into an audit, never by a page view: a write only when something
+changed. The findings page computes the current findings on each view.
 """
 
 import datetime
