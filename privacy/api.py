@@ -622,14 +622,14 @@ def give_advice(request, dpia_id: int, payload: AdviceIn):
     return _dpia(request, dpia_id)
 
 
-class DecisionIn(InputSchema):
+class DpiaDecisionIn(InputSchema):
     decision: DpiaDecision
     reason: str = Field(..., min_length=1)
 
 
 @router.post("/dpias/{int:dpia_id}/decision", response=DpiaOut,
              summary="The controller's decision (refused without the DPO's advice)")
-def decide(request, dpia_id: int, payload: DecisionIn):
+def decide(request, dpia_id: int, payload: DpiaDecisionIn):
     request.tenant.require(Perm.PRIVACY_DECIDE)
     dpia = request.tenant.get(Dpia, dpia_id)
     services.dpia_decide(tenant=request.tenant, dpia=dpia, decision=payload.decision, reason=payload.reason)

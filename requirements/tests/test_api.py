@@ -2,8 +2,10 @@
 
 import io
 import json
+from urllib.parse import quote
 
 import pytest
+from django.utils import timezone
 from docx import Document
 
 from requirements import services
@@ -128,7 +130,10 @@ def test_exports_download(client, api, editor, system, classify, catalogue):
     assert docx.status_code == 200
     assert Document(io.BytesIO(docx.content)).paragraphs[0].text == f"Security requirements for {system.name}"
     xlsx = client.get(f"/api/requirements/systems/{system.pk}/export?format=xlsx&form=is", **headers)
-    assert xlsx["Content-Disposition"].endswith('.xlsx"')
+    # The self-assessment, named in words (UTF-8 file name), not by slug.
+    assert xlsx["Content-Disposition"] == (
+        f"attachment; filename*=utf-8''Sj%C3%A4lvskattning%20s%C3%A4kerhetskrav%20{quote(system.name)}%20"
+        f"{timezone.localdate().isoformat()}.xlsx")
     assert client.get(f"/api/requirements/systems/{system.pk}/export?format=pdf", **headers).status_code == 422
     soa = client.get("/api/requirements/soa/export", **headers)
     assert soa.status_code == 200 and soa.content[:2] == b"PK"
