@@ -251,7 +251,8 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     problems += audit(page, inject_axe)
     mine = page.locator("main table.list tbody tr")
     expect(mine).to_have_count(1)
-    expect(mine.locator("td").nth(1)).to_have_text(str(treatment))  # the source: the risk's treatment
+    # The source by kind and name: the risk's treatment.
+    expect(mine.locator("td").nth(1)).to_have_text(f"Riskbehandling: {treatment}")
     with page.expect_navigation():
         mine.locator("td").first.get_by_role("link", name=action.title).click()
     assert page.url == url + reverse("actions:action_edit", args=[action.pk])
