@@ -265,7 +265,7 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     page.select_option("#id_view", "done")
     submit(page, "main form.filters button[type=submit]")
     done = page.locator("main table.list tbody tr").filter(has_text=action.title)
-    expect(done.locator("td").nth(4)).to_have_text(sv("Done"))
+    expect(done.locator("td").nth(5)).to_have_text(sv("Done"))  # action, source, system, owner, due date, status
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE and action.completed_at is not None
 
