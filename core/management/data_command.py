@@ -1,6 +1,7 @@
 """The shape every `load_<catalogue>` command shares: read a bundled JSON file (or --file),
 load it as the command line (audited with source "cli"), report what changed."""
 
+from abc import ABCMeta, abstractmethod
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from trail.context import acting_as
 
 
-class LoadDataCommand(BaseCommand):
+class LoadDataCommand(BaseCommand, metaclass=ABCMeta):
     """Subclasses set `default_path` and implement `read`, `load` and `summary`."""
 
     default_path: Path
@@ -17,14 +18,17 @@ class LoadDataCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--file", type=Path, default=self.default_path, help=self.file_help)
 
+    @abstractmethod
     def read(self, path: Path):
-        raise NotImplementedError
+        """The file's data, parsed (OSError or ValueError when it cannot be read)."""
 
+    @abstractmethod
     def load(self, data):
-        raise NotImplementedError
+        """Load the data; ValueError with a message a person reads when it is refused."""
 
+    @abstractmethod
     def summary(self, data, result) -> str:
-        raise NotImplementedError
+        """One line on what changed."""
 
     def handle(self, *args, file: Path, **options):
         try:
