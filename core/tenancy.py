@@ -182,6 +182,24 @@ class Tenant:
             raise Http404
         return model(organisation=self.organisation, **{model.subject_field: subject}, **fields)
 
+    def notify(self, model: type[ResponseTenantModel], subject: AddressedTenantModel, organisations, **fields) -> list:
+        """Open, for each organisation `subject` is newly addressed to, its own response record (an
+        incident's case): the moment it was told is when its part starts. Everything in it after
+        that is the addressee's; the sender only addresses, and only the customers it serves."""
+        if not self.owns(subject) or not self.can_edit(type(subject)):
+            raise PermissionDenied
+        self.check_addressees(organisations)
+        existing = set(model.objects.filter(**{model.subject_field: subject}).values_list("organisation_id", flat=True))
+        created = []
+        for organisation in organisations:
+            if organisation.pk in existing:
+                continue
+            record = model(organisation=organisation, **{model.subject_field: subject}, **fields)
+            record.save()
+            created.append(record)
+        subject.shared_with.add(*organisations)
+        return created
+
     def my_responses(self, model: type[ResponseTenantModel]) -> QuerySet:
         """The active organisation's own responses of `model` (to pick "my verdict")."""
         if not self.can("view") or self.role in SHARED_ONLY_ROLES:

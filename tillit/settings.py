@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "meetings",
     "policies",
     "privacy",
+    "incidents",
     "audits",
     "jobs",
     "django_tasks",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("meetings/", include("meetings.urls")),
     path("policies/", include("policies.urls")),
     path("privacy/", include("privacy.urls")),
+    path("incidents/", include("incidents.urls")),
     path("audits/", include("audits.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
