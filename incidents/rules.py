@@ -271,7 +271,8 @@ def check_submission(*, stage: str, submitted_at: datetime.datetime, aware_at: d
         return "stage", str(_("Choose one of the report stages."))
     if submitted_at > now:
         return "submitted_at", str(_("A report cannot be submitted in the future."))
-    if submitted_at < aware_at:
+    # Forms give times to the minute: a report in the minute the organisation was told is not early.
+    if submitted_at < aware_at.replace(second=0, microsecond=0):
         return "submitted_at", str(_("A report cannot be submitted before the organisation became aware of the "
                                      "incident."))
     if stage in already and stage not in REPEATABLE:

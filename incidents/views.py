@@ -135,7 +135,7 @@ def _timeline(case, updates, notes):
         events.append((case.significance_at, case.significance_by, case.significance_reason,
                        _("Significance assessed")))
     if case.breach_at:
-        events.append((case.breach_at, case.breach_by, case.breach_reason or case.get_breach_display(),
+        events.append((case.breach_at, case.breach_by, case.breach_reason or (_("Personal data breach") if case.breach else _("Not a personal data breach")),
                        _("Breach assessed")))
     events.append((case.aware_at, None, _("The organisation became aware of the incident."), _("Aware")))
     return sorted(events, key=lambda e: e[0])
