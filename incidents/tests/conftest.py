@@ -33,3 +33,17 @@ def as_member(member):
 def served(supplier_org, org_b):
     supplier_org.customers.add(org_b)
     return supplier_org
+
+
+@pytest.fixture
+def api():
+    from accounts.models import ApiToken
+
+    def make(user, org=None):
+        _token, raw = ApiToken.issue(user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        if org is not None:
+            headers["HTTP_X_ORGANISATION"] = org.slug
+        return headers
+
+    return make
