@@ -43,6 +43,8 @@ TEXT_PARAMETERS: dict[str, Callable[[], list[str]]] = {
     "record_type": lambda: sorted(RECORD_TYPES),
     # A contract's checklist row is named by its area (suppliers/data/contract_checklist.json).
     "area_key": lambda: ["audit"],
+    # An incident case's report stages.
+    "stage": lambda: ["early_warning", "imy"],
 }
 
 # Body fields, by name, that name a user by e-mail or an organisation by slug; with the

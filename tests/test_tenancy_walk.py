@@ -60,6 +60,9 @@ TEXT_PARAMETERS: dict[str, Callable[[ws.World, int], str]] = {
     # A meeting's rows are edited by kind (meetings.views.CHILDREN); the action items are the
     # rows that reach into another organisation's action plan.
     "kind": lambda world, pk: "action-item",
+    # An incident case's report stages and their document formats.
+    "stage": lambda world, pk: "early_warning",
+    "fmt": lambda world, pk: "pdf",
 }
 
 # Pages where every user changes their own account (API tokens), whatever their role.
