@@ -101,13 +101,14 @@ def test_start_page(world, login):
     # questions to suppliers (1), systems without an owner (1), unclassified information types
     # (2), the checklist's areas, contracts with unassessed areas (2), KPI reports awaiting a
     # verdict (1), meetings coming up, action items to take, meetings without minutes (3),
-    # governing documents due (2), data protection: processing due for review, DPIAs awaiting a
+    # governing documents due (2), incidents: deadlines within 24 hours, cases not assessed (2, a
+    # COUNT each when there are none), data protection: processing due for review, DPIAs awaiting a
     # step, transfers without basis, processors without an agreement (8 in all with audits:
     # observations awaiting our response, open audits); then totals by lifecycle, by hosting, the aggregate figures,
     # information types, the risk matrix and the residual risks per heat-map cell, the 8 latest
     # trail entries.
     client = login(world.coordinator)
-    _same_count(world, client, reverse("core:home"), 33, must_show="Kommun A")
+    _same_count(world, client, reverse("core:home"), 35, must_show="Kommun A")
 
 
 def test_systems_list(world, login):
