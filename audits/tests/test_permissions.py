@@ -161,3 +161,31 @@ def test_recommendation_to_action_needs_an_owner_of_the_organisation_and_a_due_d
     with pytest.raises(ValidationError):
         services.recommendation_to_action(tenant=tenant_a, recommendation=rec, owner=tenant_a.user,
                                           due_date=today + datetime.timedelta(days=30))
+
+
+def test_the_auditor_does_not_write_in_the_action_plan(auditor_a, tenant_a, audit_a, today):
+    """The conversion goes through actions.services.action_create: it needs Perm.ACTION_EDIT."""
+    from actions.models import Action
+
+    obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
+                                    data={**OBSERVATION, "recommendations": ["Komplettera avtalet."]})
+    rec = obs.recommendations.get()
+    with pytest.raises(PermissionDenied) as exc:
+        services.recommendation_to_action(tenant=auditor_a, recommendation=rec, owner=tenant_a.user,
+                                          due_date=today + datetime.timedelta(days=30))
+    assert str(exc.value) == str(services.PLAN_REQUIRED)
+    rec.refresh_from_db()
+    assert rec.action is None and not Action.objects.exists()
+
+
+def test_another_organisation_cannot_turn_the_recommendation_into_an_action(auditor_a, audit_a, org_b, as_member,
+                                                                            today):
+    from actions.models import Action
+
+    obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
+                                    data={**OBSERVATION, "recommendations": ["Komplettera avtalet."]})
+    user, outsider = as_member(org_b, "coordinator")
+    with pytest.raises(Http404):
+        services.recommendation_to_action(tenant=outsider, recommendation=obs.recommendations.get(), owner=user,
+                                          due_date=today + datetime.timedelta(days=30))
+    assert not Action.objects.exists()
