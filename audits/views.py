@@ -7,8 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits import engine, selectors, services
+from audits import documents, engine, selectors, services
 from audits.models import Audit, AuditKind
+from core import documents as shared_documents
 from core.decorators import tenant_required
 from core.findings import PRIORITY_DEFINITIONS
 from organisations.roles import SHARED_ONLY_ROLES, Perm
@@ -51,6 +52,15 @@ def audit_detail(request, pk):
     audit = selectors.audit_detail(tenant=tenant, pk=pk)
     return render(request, "audits/audit_detail.html", {
         "audit": audit, "can_edit": tenant.can_edit(Audit), "kinds": AuditKind})
+
+
+@tenant_required()
+def audit_report(request, pk, fmt="docx"):
+    """The audit report (granskningsrapport) as DOCX or PDF, for everyone who reads the audit."""
+    tenant = _own_reader(request)
+    audit = selectors.audit_detail(tenant=tenant, pk=pk)
+    return shared_documents.response(documents.report(tenant=tenant, audit=audit), fmt,
+                                     filename=documents.filename(audit))
 
 
 @tenant_required(Perm.AUDIT_EDIT)
