@@ -62,6 +62,8 @@ def audit_save(*, tenant: Tenant, audit: Audit | None, data: dict) -> Audit:
         for name in AUDIT_FIELDS:
             if name in data:
                 setattr(audit, name, data[name] if data[name] is not None else getattr(audit, name))
+        if audit.period_start and audit.period_end and audit.period_end < audit.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
         if auditors is not None:
             _check_auditors(tenant, list(auditors))
         if frameworks is not None:

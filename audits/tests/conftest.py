@@ -79,3 +79,18 @@ def audit_a(auditor_a, frameworks, today):
         "questions": "Styrs säkerheten enligt god praxis?\nFöljs leverantören upp?",
         "answers": "Delvis.\nNej.", "scope": "Kommunens IT-drift.", "method": "Dokumentstudier och intervjuer.",
         "period_start": today - datetime.timedelta(days=30), "period_end": today, "frameworks": frameworks})
+
+
+@pytest.fixture
+def api():
+    """api(user, org) → the headers of an API call as that user in that organisation."""
+    from accounts.models import ApiToken
+
+    def make(user, org=None):
+        _token, raw = ApiToken.issue(user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        if org is not None:
+            headers["HTTP_X_ORGANISATION"] = org.slug
+        return headers
+
+    return make
