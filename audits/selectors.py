@@ -11,12 +11,15 @@ def audit_list(*, tenant: Tenant):
             .order_by("-period_start", "-pk"))
 
 
-def audit_detail(*, tenant: Tenant, pk) -> Audit:
-    queryset = Audit.objects.prefetch_related(
+def audit_detail_queryset():
+    return Audit.objects.select_related("organisation").prefetch_related(
         "auditors", "frameworks",
         Prefetch("observations", queryset=Observation.objects.prefetch_related(
             Prefetch("recommendations", queryset=Recommendation.objects.select_related("action", "action__owner")))))
-    return tenant.get(Audit, pk, queryset=queryset)
+
+
+def audit_detail(*, tenant: Tenant, pk) -> Audit:
+    return tenant.get(Audit, pk, queryset=audit_detail_queryset())
 
 
 def observation_detail(*, tenant: Tenant, pk) -> Observation:

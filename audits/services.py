@@ -81,6 +81,14 @@ def audit_save(*, tenant: Tenant, audit: Audit | None, data: dict) -> Audit:
     return audit
 
 
+def is_auditor(tenant: Tenant, audit: Audit) -> bool:
+    """Whether the tenant writes in the audit (require_auditor passes), read from prefetched auditors."""
+    if not tenant.can(Perm.AUDIT_EDIT) or not tenant.owns(audit):
+        return False
+    ids = {u.pk for u in audit.auditors.all()}
+    return not ids or (tenant.user is not None and tenant.user.pk in ids)
+
+
 def require_auditor(tenant: Tenant, audit: Audit) -> None:
     """The audit's auditors (or, when it names none, any member who may carry out audits) write in it."""
     tenant.require(Perm.AUDIT_EDIT)

@@ -10,6 +10,9 @@ urlpatterns = [
     path("audits/<int:pk>/report.docx", views.audit_report, name="audit_report_docx"),
     path("audits/<int:pk>/report.pdf", views.audit_report, {"fmt": "pdf"}, name="audit_report_pdf"),
     path("audits/<int:pk>/adopt/", views.audit_adopt, name="audit_adopt"),
+    path("audits/<int:pk>/assess/", views.audit_assess, name="audit_assess"),
     path("observations/<int:pk>/", views.observation_detail, name="observation_detail"),
+    path("observations/<int:pk>/respond/", views.observation_respond, name="observation_respond"),
+    path("recommendations/<int:pk>/action/", views.recommendation_action, name="recommendation_action"),
     path("frameworks/<int:pk>/", views.framework_detail, name="framework_detail"),
 ]

@@ -3,13 +3,17 @@ from django.core.paginator import Paginator
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audits import documents, engine, selectors, services
-from audits.models import Audit, AuditKind
+from actions.models import Action
+from audits import documents, engine, maturity, selectors, services
+from audits.forms import AssessmentForm, RecommendationActionForm, ResponseForm
+from audits.models import Audit, AuditKind, Recommendation
 from core import documents as shared_documents
+from core.documents import BarChart
 from core.decorators import tenant_required
 from core.findings import PRIORITY_DEFINITIONS
 from organisations.roles import SHARED_ONLY_ROLES, Perm
@@ -46,12 +50,49 @@ def audit_list(request):
     return render(request, "audits/audit_list.html", {"page": page, "can_edit": tenant.can_edit(Audit)})
 
 
+def _audit_page(request, audit, *, assessment_form=None, status=200):
+    tenant = request.tenant
+    areas, overall, previous = maturity.for_audit(tenant=tenant, audit=audit)
+    levels = services.scale()
+    can_assess = tenant.can_edit(Audit) and services.is_auditor(tenant, audit)
+    chart = None
+    if areas:
+        chart = BarChart(title=_("Maturity per area (0–%(top)d)") % {"top": levels[-1].level},
+                         labels=[maturity.short_label(a.name, max(90 // len(areas), 6)) for a in areas],
+                         series=[(_("This audit"), [a.level for a in areas])]
+                         + ([(_("Previous assessment"), [a.previous or 0 for a in areas])]
+                            if any(a.previous is not None for a in areas) else []),
+                         maximum=levels[-1].level)
+    return render(request, "audits/audit_detail.html", {
+        "audit": audit, "can_edit": tenant.can_edit(Audit), "kinds": AuditKind, "areas": areas, "overall": overall,
+        "previous_overall": previous, "chart": chart, "levels": levels, "can_assess": can_assess,
+        "assessment_form": assessment_form or (AssessmentForm(tenant=tenant, audit=audit, levels=levels)
+                                               if can_assess else None)}, status=status)
+
+
 @tenant_required()
 def audit_detail(request, pk):
     tenant = _own_reader(request)
-    audit = selectors.audit_detail(tenant=tenant, pk=pk)
-    return render(request, "audits/audit_detail.html", {
-        "audit": audit, "can_edit": tenant.can_edit(Audit), "kinds": AuditKind})
+    return _audit_page(request, selectors.audit_detail(tenant=tenant, pk=pk))
+
+
+@tenant_required(Perm.AUDIT_EDIT)
+@require_POST
+def audit_assess(request, pk):
+    """An auditor assesses one requirement of the audit's frameworks on the maturity scale."""
+    tenant = _own_reader(request)
+    audit = tenant.get(Audit, pk, write=True, queryset=selectors.audit_detail_queryset())
+    form = AssessmentForm(request.POST, tenant=tenant, audit=audit, levels=services.scale())
+    if form.is_valid():
+        try:
+            services.assessment_save(tenant=tenant, audit=audit, requirement=form.cleaned_data["requirement"],
+                                     level=form.cleaned_data["level"], comment=form.cleaned_data["comment"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The assessment was saved."))
+            return redirect(reverse("audits:audit_detail", args=[audit.pk]) + "#maturity")
+    return _audit_page(request, audit, assessment_form=form, status=422)
 
 
 @tenant_required()
@@ -77,11 +118,72 @@ def audit_adopt(request, pk):
     return redirect("audits:audit_detail", pk=audit.pk)
 
 
+def _observation_page(request, observation, *, response_form=None, action_forms=None, status=200):
+    tenant = request.tenant
+    own = tenant.owns(observation)
+    can_respond = own and tenant.can(Perm.AUDIT_RESPOND)
+    # The plan's own rule (actions.services.action_create): those who manage the action plan.
+    can_plan = own and tenant.can_edit(Action) and (tenant.can(Perm.AUDIT_EDIT) or tenant.can(Perm.AUDIT_RESPOND))
+    action_forms = action_forms or {}
+    recommendations = [(r, action_forms.get(r.pk) or RecommendationActionForm(tenant=tenant, prefix=f"rec{r.pk}"))
+                       for r in observation.recommendations.all()]
+    return render(request, "audits/observation_detail.html", {
+        "observation": observation, "recommendations": recommendations, "can_plan": can_plan,
+        "can_respond": can_respond,
+        "response_form": response_form or ResponseForm(initial={"response": observation.response})}, status=status)
+
+
 @tenant_required()
 def observation_detail(request, pk):
     tenant = _own_reader(request)
+    return _observation_page(request, selectors.observation_detail(tenant=tenant, pk=pk))
+
+
+@tenant_required(Perm.AUDIT_RESPOND)
+@require_POST
+def observation_respond(request, pk):
+    tenant = _own_reader(request)
     observation = selectors.observation_detail(tenant=tenant, pk=pk)
-    return render(request, "audits/observation_detail.html", {"observation": observation})
+    form = ResponseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.respond(tenant=tenant, observation=observation, response=form.cleaned_data["response"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The response was saved."))
+            return redirect(observation.get_absolute_url())
+    return _observation_page(request, observation, response_form=form, status=422)
+
+
+@tenant_required()
+@require_POST
+def recommendation_action(request, pk):
+    """The recommendation becomes an action of the plan (services.recommendation_to_action decides who may)."""
+    tenant = _own_reader(request)
+    recommendation = tenant.get(Recommendation, pk)
+    observation = selectors.observation_detail(tenant=tenant, pk=recommendation.observation_id)
+    form = RecommendationActionForm(request.POST, tenant=tenant, prefix=f"rec{recommendation.pk}")
+    if form.is_valid():
+        try:
+            action = services.recommendation_to_action(
+                tenant=tenant, recommendation=recommendation, owner=form.cleaned_data["owner"],
+                due_date=form.cleaned_data["due_date"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The recommendation is now an action in the action plan: %(title)s")
+                             % {"title": action.title})
+            return redirect(recommendation.get_absolute_url())
+    return _observation_page(request, observation, action_forms={recommendation.pk: form}, status=422)
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
 
 
 @tenant_required()

@@ -1,0 +1,130 @@
+"""The audit page's maturity assessment and chart, the observation page's response and the
+recommendation turned into an action from the page: bad input keeps what was typed, saves nothing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action
+from audits import services
+from audits.models import Assessment, FrameworkRequirement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def observation(auditor_a, audit_a):
+    return services.observation_save(tenant=auditor_a, audit=audit_a, observation=None, data={
+        "title": "Avtalet saknar säkerhetskrav", "description": "Huvudavtalet reglerar inte säkerheten.",
+        "priority": "short", "recommendations": ["Komplettera avtalet med säkerhetskrav."]})
+
+
+def test_the_auditor_assesses_maturity_on_the_audit_page_and_sees_the_chart(login, auditor_a, audit_a):
+    msb = FrameworkRequirement.objects.filter(framework__key="msb-lis").order_by("order").first()
+    client = login(auditor_a.user)
+    url = reverse("audits:audit_detail", args=[audit_a.pk])
+    page = client.get(url).content.decode()
+    assert reverse("audits:audit_assess", args=[audit_a.pk]) in page
+    response = client.post(reverse("audits:audit_assess", args=[audit_a.pk]),
+                           {"requirement": msb.pk, "level": 2, "comment": "Påbörjat."})
+    assert response.status_code == 302
+    row = Assessment.objects.get()
+    assert (row.requirement, row.level, row.comment, row.assessed_by) == (msb, 2, "Påbörjat.", auditor_a.user)
+    page = client.get(url).content.decode()
+    assert "<svg" in page and msb.group in page
+
+
+def test_a_level_outside_the_scale_is_refused_and_the_form_keeps_the_comment(login, auditor_a, audit_a):
+    msb = FrameworkRequirement.objects.filter(framework__key="msb-lis").order_by("order").first()
+    response = login(auditor_a.user).post(reverse("audits:audit_assess", args=[audit_a.pk]),
+                                          {"requirement": msb.pk, "level": 9, "comment": "Mitt skrivna underlag"})
+    assert response.status_code == 422
+    assert "Mitt skrivna underlag" in response.content.decode()
+    assert response.context["assessment_form"].errors["level"]
+    assert not Assessment.objects.exists()
+
+
+def test_only_the_audits_auditors_see_and_use_the_assessment_form(login, org_a, as_member, tenant_a, audit_a):
+    msb = FrameworkRequirement.objects.filter(framework__key="msb-lis").first()
+    reader, _tenant = as_member(org_a, "reader")
+    assert login(reader).get(reverse("audits:audit_detail", args=[audit_a.pk])).context["assessment_form"] is None
+    assert login(reader).post(reverse("audits:audit_assess", args=[audit_a.pk]),
+                              {"requirement": msb.pk, "level": 2}).status_code == 403
+    # The coordinator may carry out audits, but is not one of this audit's auditors.
+    response = login(tenant_a.user).post(reverse("audits:audit_assess", args=[audit_a.pk]),
+                                         {"requirement": msb.pk, "level": 2})
+    assert response.status_code == 403
+    assert not Assessment.objects.exists()
+
+
+def test_the_coordinator_puts_a_recommendation_in_the_action_plan(login, tenant_a, observation, today):
+    rec = observation.recommendations.get()
+    client = login(tenant_a.user)
+    page = client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    url = reverse("audits:recommendation_action", args=[rec.pk])
+    assert url in page
+    due = today + datetime.timedelta(days=60)
+    response = client.post(url, {f"rec{rec.pk}-owner": tenant_a.user.pk, f"rec{rec.pk}-due_date": due.isoformat()})
+    assert response.status_code == 302
+    rec.refresh_from_db()
+    assert (rec.action.owner, rec.action.due_date, rec.action.organisation_id) == (
+        tenant_a.user, due, observation.organisation_id)
+    page = client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    assert rec.action.get_absolute_url() in page and url not in page
+
+
+def test_a_recommendation_without_owner_is_refused_and_the_date_kept(login, tenant_a, observation, today):
+    rec = observation.recommendations.get()
+    due = (today + datetime.timedelta(days=60)).isoformat()
+    response = login(tenant_a.user).post(reverse("audits:recommendation_action", args=[rec.pk]),
+                                         {f"rec{rec.pk}-owner": "", f"rec{rec.pk}-due_date": due})
+    assert response.status_code == 422
+    assert due in response.content.decode()
+    assert str(services.OWNER_REQUIRED) in response.content.decode()
+    assert not Action.objects.exists()
+
+
+def test_the_auditor_is_not_offered_the_action_plan(login, auditor_a, tenant_a, observation, today):
+    rec = observation.recommendations.get()
+    client = login(auditor_a.user)
+    url = reverse("audits:recommendation_action", args=[rec.pk])
+    assert url not in client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    response = client.post(url, {f"rec{rec.pk}-owner": tenant_a.user.pk,
+                                 f"rec{rec.pk}-due_date": (today + datetime.timedelta(days=9)).isoformat()})
+    assert response.status_code == 403
+    assert not Action.objects.exists()
+
+
+def test_the_audited_organisation_responds_on_the_page(login, tenant_a, auditor_a, observation):
+    url = reverse("audits:observation_respond", args=[observation.pk])
+    assert url in login(tenant_a.user).get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    response = login(tenant_a.user).post(url, {"response": "Avtalet omarbetas under hösten."})
+    assert response.status_code == 302
+    observation.refresh_from_db()
+    assert observation.response == "Avtalet omarbetas under hösten."
+    # The auditor does not respond.
+    assert login(auditor_a.user).post(url, {"response": "Ändrat"}).status_code == 403
+    observation.refresh_from_db()
+    assert observation.response == "Avtalet omarbetas under hösten."
+
+
+def test_an_empty_response_is_refused(login, tenant_a, observation):
+    response = login(tenant_a.user).post(reverse("audits:observation_respond", args=[observation.pk]),
+                                         {"response": "   "})
+    assert response.status_code == 422
+    observation.refresh_from_db()
+    assert observation.response == ""
+
+
+def test_another_organisation_reaches_none_of_it(login, org_b, as_member, audit_a, observation, today):
+    user, _tenant = as_member(org_b, "coordinator")
+    client = login(user)
+    rec = observation.recommendations.get()
+    assert client.post(reverse("audits:observation_respond", args=[observation.pk]),
+                       {"response": "Intrång"}).status_code == 404
+    assert client.post(reverse("audits:recommendation_action", args=[rec.pk]),
+                       {f"rec{rec.pk}-owner": user.pk, f"rec{rec.pk}-due_date": today.isoformat()}).status_code == 404
+    assert client.post(reverse("audits:audit_assess", args=[audit_a.pk]), {"level": 1}).status_code in (403, 404)
+    observation.refresh_from_db()
+    assert observation.response == "" and not Action.objects.exists() and not Assessment.objects.exists()
