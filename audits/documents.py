@@ -13,9 +13,8 @@ from collections import Counter
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from audits import maturity
+from audits import maturity, selectors
 from audits.models import Audit, AuditStatus
-from audits.services import scale
 from core import documents
 from core.findings import PRIORITIES, PRIORITY_DEFINITIONS
 from core.tenancy import Tenant
@@ -77,9 +76,9 @@ def report(*, tenant: Tenant, audit: Audit) -> documents.Document:
         if observations:
             doc.bullets([f"{o.number}. {o.title} ({o.get_priority_display().lower()})" for o in observations],
                         caption=_("The most important observations"))
-        levels = scale()
+        levels = selectors.maturity_scale()
         if overall is not None:
-            doc.paragraph(_overall_text(overall, previous_overall, levels))
+            doc.paragraph(_overall_text(overall, previous_overall, maturity.scale_bounds(levels, areas)))
 
         doc.heading(_("1. Introduction"))
         sections = [(_("Background"), audit.background), (_("Purpose"), audit.purpose),
@@ -123,9 +122,9 @@ def report(*, tenant: Tenant, audit: Audit) -> documents.Document:
         return doc
 
 
-def _overall_text(overall: float, previous: float | None, levels) -> str:
+def _overall_text(overall: float, previous: float | None, bounds: tuple[int, int]) -> str:
     text = _("The overall maturity is assessed at %(level)s on a scale of %(low)d–%(high)d.") % {
-        "level": _level(overall), "low": levels[0].level, "high": levels[-1].level}
+        "level": _level(overall), "low": bounds[0], "high": bounds[1]}
     if previous is not None:
         text += " " + _("At the previous assessment it was %(level)s.") % {"level": _level(previous)}
     return text
@@ -136,7 +135,7 @@ def _maturity(doc: documents.Document, areas: list[maturity.Area], overall, prev
     if not areas:
         doc.paragraph(_("No maturity assessment has been made in this audit."))
         return
-    top = max(level.level for level in levels)
+    top = maturity.scale_bounds(levels, areas)[1]
     width = max(CHART_LABEL_WIDTH // len(areas), 6)
     series = [(_("This audit"), [a.level for a in areas])]
     if any(a.previous is not None for a in areas):
@@ -150,8 +149,9 @@ def _maturity(doc: documents.Document, areas: list[maturity.Area], overall, prev
                  _level(previous_overall) if previous_overall is not None else ""])
     doc.table(header=[_("Framework"), _("Area"), _("Requirements assessed"), _("Maturity"), _("Previously")],
               rows=rows, total_row=True, widths=[3, 4, 2, 1.5, 1.5])
-    doc.table(header=[_("Level"), _("Definition")], rows=[[str(level), level.definition_sv] for level in levels],
-              caption=_("The maturity scale"), widths=[1, 3])
+    if levels:
+        doc.table(header=[_("Level"), _("Definition")], rows=[[str(level), level.definition_sv] for level in levels],
+                  caption=_("The maturity scale"), widths=[1, 3])
 
 
 def _observations(doc: documents.Document, observations: list) -> None:

@@ -6,6 +6,7 @@ as data (audits.models.MaturityLevel). The change over time compares an audit wi
 organisation's previous audit that has assessments.
 """
 
+import math
 from dataclasses import dataclass
 
 from audits.models import Assessment, Audit
@@ -70,3 +71,14 @@ def for_audit(*, tenant: Tenant, audit: Audit) -> tuple[list[Area], float | None
 def short_label(name: str, width: int) -> str:
     """An area's name short enough for a chart's axis: "Steg 2 Utforma" stays, longer names are cut."""
     return name if len(name) <= width else name[:max(width - 1, 1)].rstrip() + "…"
+
+
+DEFAULT_TOP = 5  # the scale's top when the scale has not been loaded (it is loaded with the frameworks)
+
+
+def scale_bounds(levels, areas: list[Area] = ()) -> tuple[int, int]:
+    """The scale's lowest and highest level, for charts and texts; never below what was assessed."""
+    values = [level.level for level in levels]
+    low = min(values) if values else 0
+    high = max(values + [math.ceil(a.level) for a in areas]) if values or areas else DEFAULT_TOP
+    return low, max(high, 1)

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch
 
-from audits.models import Audit, FindingRecord, Observation, Recommendation
+from audits.models import Audit, FindingRecord, MaturityLevel, Observation, Recommendation
 from core.tenancy import Tenant
 
 
@@ -30,3 +30,8 @@ def observation_detail(*, tenant: Tenant, pk) -> Observation:
 
 def finding_history(*, tenant: Tenant):
     return tenant.scope(FindingRecord).order_by("-first_seen", "-pk")
+
+
+def maturity_scale() -> list[MaturityLevel]:
+    """The maturity scale as loaded (a read: pages never load the frameworks; an assessment does)."""
+    return list(MaturityLevel.objects.order_by("level"))

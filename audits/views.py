@@ -53,16 +53,17 @@ def audit_list(request):
 def _audit_page(request, audit, *, assessment_form=None, status=200):
     tenant = request.tenant
     areas, overall, previous = maturity.for_audit(tenant=tenant, audit=audit)
-    levels = services.scale()
-    can_assess = tenant.can_edit(Audit) and services.is_auditor(tenant, audit)
+    levels = selectors.maturity_scale()
+    can_assess = bool(levels) and tenant.can_edit(Audit) and services.is_auditor(tenant, audit)
     chart = None
     if areas:
-        chart = BarChart(title=_("Maturity per area (0–%(top)d)") % {"top": levels[-1].level},
+        top = maturity.scale_bounds(levels, areas)[1]
+        chart = BarChart(title=_("Maturity per area (0–%(top)d)") % {"top": top},
                          labels=[maturity.short_label(a.name, max(90 // len(areas), 6)) for a in areas],
                          series=[(_("This audit"), [a.level for a in areas])]
                          + ([(_("Previous assessment"), [a.previous or 0 for a in areas])]
                             if any(a.previous is not None for a in areas) else []),
-                         maximum=levels[-1].level)
+                         maximum=top)
     return render(request, "audits/audit_detail.html", {
         "audit": audit, "can_edit": tenant.can_edit(Audit), "kinds": AuditKind, "areas": areas, "overall": overall,
         "previous_overall": previous, "chart": chart, "levels": levels, "can_assess": can_assess,
@@ -82,7 +83,7 @@ def audit_assess(request, pk):
     """An auditor assesses one requirement of the audit's frameworks on the maturity scale."""
     tenant = _own_reader(request)
     audit = tenant.get(Audit, pk, write=True, queryset=selectors.audit_detail_queryset())
-    form = AssessmentForm(request.POST, tenant=tenant, audit=audit, levels=services.scale())
+    form = AssessmentForm(request.POST, tenant=tenant, audit=audit, levels=selectors.maturity_scale())
     if form.is_valid():
         try:
             services.assessment_save(tenant=tenant, audit=audit, requirement=form.cleaned_data["requirement"],

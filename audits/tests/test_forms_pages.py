@@ -128,3 +128,18 @@ def test_another_organisation_reaches_none_of_it(login, org_b, as_member, audit_
     assert client.post(reverse("audits:audit_assess", args=[audit_a.pk]), {"level": 1}).status_code in (403, 404)
     observation.refresh_from_db()
     assert observation.response == "" and not Action.objects.exists() and not Assessment.objects.exists()
+
+
+def test_the_pages_read_the_scale_and_never_load_it(login, auditor_a, audit_a):
+    """A page view writes nothing: without a loaded scale the chart's axis goes to the levels assessed."""
+    from audits.models import MaturityLevel
+
+    msb = FrameworkRequirement.objects.filter(framework__key="msb-lis").first()
+    Assessment(organisation=audit_a.organisation, audit=audit_a, requirement=msb, level=3).save()
+    MaturityLevel.objects.all().delete()
+    client = login(auditor_a.user)
+    response = client.get(reverse("audits:audit_detail", args=[audit_a.pk]))
+    assert response.status_code == 200 and "<svg" in response.content.decode()
+    assert response.context["assessment_form"] is None
+    assert client.get(reverse("audits:audit_report_pdf", args=[audit_a.pk])).status_code == 200
+    assert not MaturityLevel.objects.exists()
