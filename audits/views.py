@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.contrib import messages
 from django.http import Http404
@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 
 from actions.models import Action
 from audits import documents, engine, maturity, selectors, services
-from audits.forms import AssessmentForm, RecommendationActionForm, ResponseForm
+from audits.forms import AssessmentForm, AuditForm, ObservationForm, RecommendationActionForm, ResponseForm
 from audits.models import Audit, AuditKind, Recommendation
 from core import documents as shared_documents
 from core.documents import BarChart
 from core.decorators import tenant_required
+from core.forms import save_form
 from core.findings import PRIORITY_DEFINITIONS
 from organisations.roles import SHARED_ONLY_ROLES, Perm
 
@@ -54,7 +55,8 @@ def _audit_page(request, audit, *, assessment_form=None, status=200):
     tenant = request.tenant
     areas, overall, previous = maturity.for_audit(tenant=tenant, audit=audit)
     levels = selectors.maturity_scale()
-    can_assess = bool(levels) and tenant.can_edit(Audit) and services.is_auditor(tenant, audit)
+    is_auditor = tenant.can_edit(Audit) and services.is_auditor(tenant, audit)
+    can_assess = bool(levels) and is_auditor
     chart = None
     if areas:
         top = maturity.scale_bounds(levels, areas)[1]
@@ -67,6 +69,7 @@ def _audit_page(request, audit, *, assessment_form=None, status=200):
     return render(request, "audits/audit_detail.html", {
         "audit": audit, "can_edit": tenant.can_edit(Audit), "kinds": AuditKind, "areas": areas, "overall": overall,
         "previous_overall": previous, "chart": chart, "levels": levels, "can_assess": can_assess,
+        "is_auditor": is_auditor,
         "assessment_form": assessment_form or (AssessmentForm(tenant=tenant, audit=audit, levels=levels)
                                                if can_assess else None)}, status=status)
 
@@ -94,6 +97,45 @@ def audit_assess(request, pk):
             messages.success(request, _("The assessment was saved."))
             return redirect(reverse("audits:audit_detail", args=[audit.pk]) + "#maturity")
     return _audit_page(request, audit, assessment_form=form, status=422)
+
+
+def _form_page(request, form, *, title, cancel, status=200):
+    return render(request, "audits/form.html", {"form": form, "title": title, "cancel": cancel},
+                  status=422 if request.method == "POST" else status)
+
+
+@tenant_required(Perm.AUDIT_EDIT)
+def audit_edit(request, pk=None):
+    """Start an audit or self-assessment, or change one (its auditors only)."""
+    tenant = _own_reader(request)
+    audit = tenant.get(Audit, pk, write=True) if pk else None
+    if audit is not None and not services.is_auditor(tenant, audit):
+        raise PermissionDenied(services.NOT_AUDITOR)
+    if audit is None:
+        tenant.new(Audit)
+    form = AuditForm(request.POST or None, instance=audit, tenant=tenant)
+    saved = save_form(request, form, lambda data: services.audit_save(tenant=tenant, audit=audit, data=data),
+                      success=_("The audit was saved."))
+    if saved:
+        return redirect(saved.result.get_absolute_url())
+    return _form_page(request, form, title=audit.title if audit else _("New audit or self-assessment"),
+                      cancel=audit.get_absolute_url() if audit else reverse("audits:audit_list"))
+
+
+@tenant_required(Perm.AUDIT_EDIT)
+def observation_add(request, pk):
+    """An auditor writes an observation of the audit, with its numbered recommendations."""
+    tenant = _own_reader(request)
+    audit = tenant.get(Audit, pk, write=True)
+    if not services.is_auditor(tenant, audit):
+        raise PermissionDenied(services.NOT_AUDITOR)
+    form = ObservationForm(request.POST or None)
+    saved = save_form(request, form, lambda data: services.observation_save(
+        tenant=tenant, audit=audit, observation=None, data=data), success=_("The observation was saved."))
+    if saved:
+        return redirect(saved.result.get_absolute_url())
+    return _form_page(request, form, title=_("New observation: %(audit)s") % {"audit": audit.title},
+                      cancel=audit.get_absolute_url())
 
 
 @tenant_required()

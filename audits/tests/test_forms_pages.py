@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import Action
 from audits import services
@@ -143,3 +144,59 @@ def test_the_pages_read_the_scale_and_never_load_it(login, auditor_a, audit_a):
     assert response.context["assessment_form"] is None
     assert client.get(reverse("audits:audit_report_pdf", args=[audit_a.pk])).status_code == 200
     assert not MaturityLevel.objects.exists()
+
+
+def test_the_auditor_starts_an_audit_on_its_page(login, auditor_a, frameworks, today):
+    from audits.models import Audit
+
+    client = login(auditor_a.user)
+    assert reverse("audits:audit_add") in client.get(reverse("audits:audit_list")).content.decode()
+    response = client.post(reverse("audits:audit_add"), {
+        "kind": "audit", "title": "Granskning av leverantörsstyrningen", "status": "planned",
+        "period_start": today.isoformat(), "frameworks": [f.pk for f in frameworks],
+        "questions": "Följs leverantören upp?"})
+    assert response.status_code == 302
+    audit = Audit.objects.get()
+    assert (audit.organisation_id, audit.question_list) == (auditor_a.organisation.pk, ["Följs leverantören upp?"])
+    assert list(audit.auditors.all()) == [auditor_a.user] and set(audit.frameworks.all()) == set(frameworks)
+    response = client.post(reverse("audits:audit_edit", args=[audit.pk]), {
+        "kind": "audit", "title": "Ändrad titel", "status": "in_progress",
+        "period_start": today.isoformat(), "period_end": (today - datetime.timedelta(days=1)).isoformat()})
+    assert response.status_code == 422
+    assert "Ändrad titel" in response.content.decode()  # the form keeps what was typed
+    audit.refresh_from_db()
+    assert audit.title == "Granskning av leverantörsstyrningen"
+
+
+def test_a_reader_starts_no_audit_and_another_auditor_changes_none(login, org_a, as_member, audit_a):
+    from audits.models import Audit
+
+    reader, _tenant = as_member(org_a, "reader")
+    assert login(reader).post(reverse("audits:audit_add"), {"kind": "audit", "title": "x",
+                                                             "status": "planned"}).status_code == 403
+    other, _tenant = as_member(org_a, "auditor", email="revisor2@kommun-a.example")
+    client = login(other)
+    assert client.get(reverse("audits:audit_edit", args=[audit_a.pk])).status_code == 403
+    assert client.post(reverse("audits:observation_add", args=[audit_a.pk]), {
+        "title": "x", "description": "x", "priority": "short"}).status_code == 403
+    assert Audit.objects.count() == 1 and not audit_a.observations.exists()
+
+
+def test_the_auditor_writes_an_observation_and_one_without_priority_is_refused(login, auditor_a, audit_a):
+    client = login(auditor_a.user)
+    url = reverse("audits:observation_add", args=[audit_a.pk])
+    assert url in client.get(reverse("audits:audit_detail", args=[audit_a.pk])).content.decode()
+    response = client.post(url, {"title": "Ingen uppföljning", "description": "Leveransen följs inte upp.",
+                                 "priority": "", "recommendations": "Inför nyckeltal."})
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert escape(str(services.PRIORITY_REQUIRED)) in page and "Leveransen följs inte upp." in page
+    assert not audit_a.observations.exists()
+    response = client.post(url, {"title": "Ingen uppföljning", "description": "Leveransen följs inte upp.",
+                                 "priority": "medium", "risk": "Brister upptäcks sent.",
+                                 "recommendations": "Inför nyckeltal.\n\nFölj upp kvartalsvis."})
+    assert response.status_code == 302
+    obs = audit_a.observations.get()
+    assert (obs.number, obs.priority) == (1, "medium")
+    assert [(r.number, r.text) for r in obs.recommendations.order_by("number")] == [
+        (1, "Inför nyckeltal."), (2, "Följ upp kvartalsvis.")]
