@@ -7,7 +7,6 @@ organisation (Perm.AUDIT_RESPOND) writes its responses to the observations.
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from actions.models import Action
+from actions.services import action_create
 from audits import engine
 from audits.models import (
     Assessment,
@@ -36,6 +36,7 @@ OWNER_REQUIRED = gettext_lazy("Choose who in the audited organisation owns the a
 OWNER_NOT_MEMBER = gettext_lazy("The owner must be a member of the audited organisation.")
 DUE_REQUIRED = gettext_lazy("Choose the action's due date.")
 NOT_AUDITOR = gettext_lazy("Only the auditors of this audit write its observations and assessments.")
+PLAN_REQUIRED = gettext_lazy("Only those who manage the action plan turn a recommendation into an action.")
 
 AUDIT_FIELDS = ("kind", "title", "reference", "commissioned_by", "background", "purpose", "criteria", "questions",
                 "answers", "scope", "method", "summary", "review", "sources", "period_start", "period_end",
@@ -61,6 +62,8 @@ def audit_save(*, tenant: Tenant, audit: Audit | None, data: dict) -> Audit:
         for name in AUDIT_FIELDS:
             if name in data:
                 setattr(audit, name, data[name] if data[name] is not None else getattr(audit, name))
+        if audit.period_start and audit.period_end and audit.period_end < audit.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
         if auditors is not None:
             _check_auditors(tenant, list(auditors))
         if frameworks is not None:
@@ -76,6 +79,14 @@ def audit_save(*, tenant: Tenant, audit: Audit | None, data: dict) -> Audit:
         if frameworks is not None:
             audit.frameworks.set(frameworks)
     return audit
+
+
+def is_auditor(tenant: Tenant, audit: Audit) -> bool:
+    """Whether the tenant writes in the audit (require_auditor passes), read from prefetched auditors."""
+    if not tenant.can(Perm.AUDIT_EDIT) or not tenant.owns(audit):
+        return False
+    ids = {u.pk for u in audit.auditors.all()}
+    return not ids or (tenant.user is not None and tenant.user.pk in ids)
 
 
 def require_auditor(tenant: Tenant, audit: Audit) -> None:
@@ -184,13 +195,17 @@ def recommendation_to_action(*, tenant: Tenant, recommendation: Recommendation, 
                              due_date: datetime.date | None, title: str = "") -> Action:
     """The recommendation becomes an action in the audited organisation's plan (owner and due date required).
 
-    The auditor does not manage the plan otherwise; this one write is theirs by AUDIT_EDIT, and
-    the audited organisation (AUDIT_RESPOND with ACTION_EDIT) may turn a recommendation into an
-    action itself.
+    The action is created by actions.services.action_create with the same tenant, so the plan's
+    own checks apply: only a member who manages the audited organisation's action plan
+    (Perm.ACTION_EDIT, e.g. its coordinator) turns a recommendation into an action, and the
+    auditor, who writes nothing in the plan, does not.
     """
-    recommendation = tenant.get(Recommendation, recommendation.pk)
+    recommendation = tenant.get(Recommendation, recommendation.pk,
+                                queryset=Recommendation.objects.select_related("observation__audit"))
     if not (tenant.can(Perm.AUDIT_EDIT) or tenant.can(Perm.AUDIT_RESPOND)) or not tenant.owns(recommendation):
         raise PermissionDenied
+    if not tenant.can_edit(Action):
+        raise PermissionDenied(PLAN_REQUIRED)
     errors = {}
     if owner is None:
         errors["owner"] = OWNER_REQUIRED
@@ -203,13 +218,9 @@ def recommendation_to_action(*, tenant: Tenant, recommendation: Recommendation, 
     if recommendation.action_id:
         raise ValidationError(_("This recommendation is already an action in the plan."))
     with transaction.atomic():
-        # The audited organisation's own plan: the tenant's organisation, stamped like tenant.new.
-        action = Action(organisation=recommendation.organisation, title=(title or recommendation.text)[:300],
-                        description=recommendation.text, owner=owner, due_date=due_date,
-                        source_type=ContentType.objects.get_for_model(Recommendation),
-                        source_id=str(recommendation.pk), source_label=source_label(recommendation)[:300])
-        action.full_clean()
-        action.save()
+        action = action_create(tenant=tenant, title=(title or recommendation.text)[:300],
+                               description=recommendation.text, source=recommendation, owner=owner,
+                               due_date=due_date, source_label=source_label(recommendation)[:300])
         recommendation.action = action
         recommendation.save()
     return action
