@@ -35,7 +35,10 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   # Supplier governance (issue 7): every new list, the follow-up and both start pages.
                   "home", "supplier_home", "contracts", "contract_gaps", "kpi_reports", "kpi_reports_supplier",
                   "kpi_followup", "kpi_definitions", "questions", "questions_to_us", "meetings", "meeting_detail",
-                  "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
+                  "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies",
+                  # Incidents (issue 8).
+                  "incidents", "incidents_open", "incidents_due", "incidents_significant", "incidents_breach",
+                  "incident_clocks", "incident_case", "api_incidents")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
@@ -199,10 +202,37 @@ def _targets(user, cookie: str, api_token: str, supplier, supplier_cookie: str) 
     ]
     governance, governance_context = _governance_targets(tenant, page, api, supplier, supplier_cookie)
     targets += governance
+    incident_targets, incident_context = _incident_targets(tenant, page, api)
+    targets += incident_targets
+    governance_context.update(incident_context)
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
                "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context}
     return targets, context
+
+
+def _incident_targets(tenant, page: dict, api: dict) -> tuple[list[Target], dict]:
+    """Incidents (issue 8): the list with its filters, the clock overview, the busiest case."""
+    from django.db.models import Count
+
+    from incidents.models import IncidentCase
+
+    case = (tenant.my_responses(IncidentCase).annotate(rows=Count("submissions"))
+            .order_by("-rows", "-aware_at").first())
+    if case is None:
+        raise RuntimeError("The benchmark organisation has no incidents; regenerate the data.")
+    targets = [
+        Target("incidents", "Incident list, page 1", "/incidents/", page),
+        Target("incidents_open", "Incident list, open", "/incidents/?state=open", page),
+        Target("incidents_due", "Incident list, a deadline within 24 hours", "/incidents/?due=on", page),
+        Target("incidents_significant", "Incident list, significant", "/incidents/?significant=on", page),
+        Target("incidents_breach", "Incident list, personal data breaches", "/incidents/?breach=on", page),
+        Target("incident_clocks", "Legal deadlines of open incidents", "/incidents/deadlines/", page),
+        Target("incident_case", "Incident case (most reports)", f"/incidents/cases/{case.pk}/", page),
+        Target("api_incidents", "API incident cases, page 1", "/api/incidents/cases", api),
+    ]
+    return targets, {"incident_case_id": case.pk,
+                     "visible_incident_cases": tenant.my_responses(IncidentCase).count()}
 
 
 def _governance_targets(tenant, page: dict, api: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
