@@ -82,7 +82,7 @@ def incident_detail(request, pk):
         "updates": incident.updates.select_related("author"),
         "suppliers": incident.suppliers.order_by("name"),
         "my_case": next((c for c in cases if tenant.owns(c)), None),
-        "can_update": handles, "update_form": NoteForm(),
+        "can_update": handles, "update_form": NoteForm(prefix="update"),
         "can_address": handles and tenant.customers().exists(),
         "address_form": AddressForm(tenant=tenant, incident=incident) if handles else None,
         "history": record_history(obj=incident)[:50] if own else None})
@@ -110,7 +110,7 @@ def incident_address(request, pk):
 def incident_update_add(request, pk):
     tenant = request.tenant
     incident = tenant.get(Incident, pk, write=True)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, prefix="update")
     if form.is_valid():
         try:
             services.incident_update_add(tenant=tenant, incident=incident, text=form.cleaned_data["text"],
@@ -161,8 +161,11 @@ def case_detail(request, pk):
         "systems": case.systems.order_by("name"), "information_types": case.information_types.order_by("name"),
         "risks": case.risks.order_by("title"),
         "review": review, "lessons": lessons, "stages": stages,
-        "note_form": NoteForm(), "end_form": EndHandlingForm(), "close_form": CloseForm(),
-        "lesson_form": LessonForm(tenant=tenant) if handles and review and not review.completed_at else None,
+        # Prefixes: several forms on one page, each field with an id of its own.
+        "note_form": NoteForm(prefix="note"), "end_form": EndHandlingForm(prefix="end"),
+        "close_form": CloseForm(prefix="close"),
+        "lesson_form": LessonForm(tenant=tenant, prefix="lesson") if handles and review and not review.completed_at
+        else None,
         "history": record_history(obj=case)[:50] if own else None})
 
 
@@ -230,10 +233,10 @@ def submission_document(request, pk, fmt):
     return _document(case, submission.stage, submission, fmt)
 
 
-def _case_step(request, pk, step, form_class=None, *, success):
+def _case_step(request, pk, step, form_class=None, *, success, prefix=None):
     tenant = request.tenant
     case = tenant.get(IncidentCase, pk)
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, prefix=prefix) if form_class else None
     if form is not None and not form.is_valid():
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("incidents:case_detail", pk=case.pk)
@@ -249,14 +252,14 @@ def _case_step(request, pk, step, form_class=None, *, success):
 @tenant_required(Perm.INCIDENT_HANDLE)
 def note_add(request, pk):
     return _case_step(request, pk, lambda t, c, d: services.note_add(tenant=t, case=c, text=d["text"], at=d["at"]),
-                      NoteForm, success=_("The note was added to the timeline."))
+                      NoteForm, success=_("The note was added to the timeline."), prefix="note")
 
 
 @require_POST
 @tenant_required(Perm.INCIDENT_HANDLE)
 def end_handling(request, pk):
     return _case_step(request, pk, lambda t, c, d: services.case_end_handling(tenant=t, case=c, at=d["at"]),
-                      EndHandlingForm, success=_("Handling was recorded as ended."))
+                      EndHandlingForm, success=_("Handling was recorded as ended."), prefix="end")
 
 
 @require_POST
@@ -264,7 +267,7 @@ def end_handling(request, pk):
 def case_close(request, pk):
     return _case_step(request, pk, lambda t, c, d: services.case_close(
         tenant=t, case=c, note=d["note"], without_review=d["without_review"]), CloseForm,
-        success=_("The incident was closed."))
+        success=_("The incident was closed."), prefix="close")
 
 
 @tenant_required(Perm.INCIDENT_HANDLE)
@@ -294,7 +297,7 @@ def lesson_add(request, pk):
     review = Review.objects.filter(case=case).first()
     if review is None:
         raise Http404
-    form = LessonForm(request.POST, tenant=tenant)
+    form = LessonForm(request.POST, tenant=tenant, prefix="lesson")
     if form.is_valid():
         data = form.cleaned_data
         try:
