@@ -434,6 +434,7 @@ class LessonIn(InputSchema):
     owner: str = Field(..., description="E-mail of the member who owns the action")
     due_date: datetime.date
     risk_id: RecordId | None = None
+    new_risk: str = Field("", max_length=200, description="Title of a new risk for the register")
 
 
 @router.post("/cases/{int:case_id}/review/lessons", response={201: LessonOut},
@@ -450,7 +451,7 @@ def add_lesson(request, case_id: int, payload: LessonIn):
         if risk is None:
             raise ValidationError({"risk_id": _("Choose risks of your organisation's register.")})
     lesson = services.lesson_add(tenant=tenant, review=review, text=payload.text, owner=owner,
-                                 due_date=payload.due_date, risk=risk)
+                                 due_date=payload.due_date, risk=risk, new_risk=payload.new_risk)
     return Status(201, lesson)
 
 

@@ -169,7 +169,9 @@ class LessonForm(forms.Form):
     text = forms.CharField(label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(label=_("Owner of the action"), queryset=None)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
-    risk = forms.ModelChoiceField(label=_("Risk it changes"), queryset=None, required=False)
+    risk = forms.ModelChoiceField(label=_("Risk it changes"), queryset=None, required=False,
+                                  help_text=_("Its likelihood or consequence is to be reconsidered."))
+    new_risk = forms.CharField(label=_("Or a new risk for the register"), required=False, max_length=200)
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)

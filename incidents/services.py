@@ -343,8 +343,13 @@ def review_save(*, tenant: Tenant, case: IncidentCase, data: dict, complete: boo
 
 
 def lesson_add(*, tenant: Tenant, review: Review, text: str, owner, due_date: datetime.date,
-               risk: Risk | None = None, now=None) -> Lesson:
-    """A lesson of the review, turned at once into an action of the organisation's plan."""
+               risk: Risk | None = None, new_risk: str = "", now=None) -> Lesson:
+    """A lesson of the review, turned at once into an action of the organisation's plan.
+
+    It may name a risk it changes (the likelihood to reconsider) or add a new risk to the register.
+    """
+    if risk is not None and new_risk.strip():
+        raise ValidationError({"new_risk": _("Name either an existing risk or a new one, not both.")})
     with transaction.atomic():
         case = _own_case(tenant, review.case)
         _open(case)
@@ -355,6 +360,13 @@ def lesson_add(*, tenant: Tenant, review: Review, text: str, owner, due_date: da
         if owner is None or due_date is None:
             raise ValidationError({"owner": _("Each lesson becomes an action: give it an owner and a due date.")})
         _check_own(tenant, [risk] if risk else [], "risk", _("Choose risks of your organisation's register."))
+        if new_risk.strip():
+            from risk.services import risk_create
+
+            tenant.require(Perm.RISK_EDIT)
+            risk = risk_create(tenant=tenant, data={
+                "title": new_risk.strip()[:200], "description": text,
+                "process": (_("Incident: %(incident)s") % {"incident": case.incident})[:200]})
         lesson = Lesson(organisation=case.organisation, review=review, text=text, risk=risk)
         lesson.full_clean()
         lesson.save()

@@ -302,7 +302,7 @@ def lesson_add(request, pk):
         data = form.cleaned_data
         try:
             services.lesson_add(tenant=tenant, review=review, text=data["text"], owner=data["owner"],
-                                due_date=data["due_date"], risk=data["risk"])
+                                due_date=data["due_date"], risk=data["risk"], new_risk=data["new_risk"])
             messages.success(request, _("The lesson was added to the action plan."))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

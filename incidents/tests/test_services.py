@@ -134,6 +134,10 @@ def test_closing_requires_the_review_or_a_recorded_deviation(org_a, as_member):
                                  owner=user, due_date=datetime.date(2027, 1, 31))
     action = Action.objects.get(pk=lesson.action_id)
     assert (action.organisation_id, action.owner, action.due_date) == (org_a.pk, user, datetime.date(2027, 1, 31))
+    second = services.lesson_add(tenant=a, review=review, text="Certifikat kan gå ut obemärkt", owner=user,
+                                 due_date=datetime.date(2027, 2, 28), new_risk="Utgångna certifikat")
+    assert second.risk.title == "Utgångna certifikat" and second.risk.organisation_id == org_a.pk
+    assert list(case.risks.all()) == [second.risk]
     services.review_save(tenant=a, case=case, data={}, complete=True, now=NOW)
     closed = services.case_close(tenant=a, case=case, now=NOW)
     assert closed.status == Status.CLOSED and not closed.closed_without_review
