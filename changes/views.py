@@ -33,6 +33,7 @@ from changes.models import (
     ChangeRequest,
     ChangeSettings,
     Kind,
+    Separation,
     StandingApproval,
     Status,
 )
@@ -99,7 +100,7 @@ def _detail_context(request, change, **forms):
     open_change = change.status in (Status.REGISTERED, Status.PAPERS_SENT, Status.IN_PROGRESS)
     if own:
         rule = services.settings_of(change.organisation_id).separation_for(change.risk_level)
-        ctx["rule"] = rule
+        ctx["rule"] = Separation(rule).label
         if tenant.can(Perm.CHANGE_REQUEST) and open_change:
             ctx["schedule_form"] = forms.get("schedule_form") or ScheduleForm(tenant=tenant)
         if tenant.can(Perm.CHANGE_IMPLEMENT) and open_change:
