@@ -151,6 +151,10 @@ class Change(AddressedTenantModel):
     deployed_at = models.DateTimeField(_("deployed"), null=True, blank=True)
     separation_met = models.BooleanField(_("separation of duties met"), null=True, blank=True)
     separation_excepted = models.BooleanField(_("deployed under an exception"), default=False)
+    # Whether someone other than the developer tested it and a third person deployed it,
+    # whatever the rule asked at the time (findings read it: ISO/IEC 27001 A 5.3).
+    duties_separated = models.BooleanField(_("developed, tested and deployed by different people"), null=True,
+                                           blank=True)
     acceptance_met = models.BooleanField(_("acceptance tests asked for passed"), null=True, blank=True)
     closing_report = models.TextField(_("closing report"), blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -97,6 +97,12 @@ def deploy_blockers(*, kind: str, rule: str, addressees: dict[int, str], approve
     return problems
 
 
+def duties_separated(*, developers: set[int], testers: set[int], deployer: int) -> bool:
+    """Whether development, test and deployment were done by different people: someone other
+    than the developers tested the change, and neither a developer nor a tester deployed it."""
+    return bool(testers - developers) and deployer not in developers and deployer not in testers
+
+
 def acceptance_met(*, wanted: set[int], passed: set[int]) -> bool | None:
     """None when no municipality asked for an acceptance test, else whether every one that did passed it."""
     if not wanted:

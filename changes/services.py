@@ -461,6 +461,8 @@ def step_record(*, tenant: Tenant, change: Change, kind: str, performed_by, perf
             current.deployed_at = performed_at
             current.separation_excepted = excepted
             current.separation_met = not excepted
+            current.duties_separated = rules.duties_separated(developers=developers, testers=testers,
+                                                              deployer=performed_by.pk)
             current.acceptance_met = rules.acceptance_met(wanted=state["acceptance_wanted"],
                                                           passed=state["acceptance_passed"])
         elif current.status in (Status.REGISTERED, Status.PAPERS_SENT):
