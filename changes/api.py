@@ -260,7 +260,7 @@ class AnswerIn(InputSchema):
 class RequestOut(Schema):
     id: int
     organisation: str
-    addressed_to: str
+    addressed_to: str | None
     title: str
     description: str
     reason: str
@@ -275,8 +275,8 @@ class RequestOut(Schema):
         return obj.organisation.slug
 
     @staticmethod
-    def resolve_addressed_to(obj) -> str:
-        return obj.addressed_to.slug
+    def resolve_addressed_to(obj) -> str | None:
+        return obj.addressed_to.slug if obj.addressed_to else None
 
 
 class RequestIn(InputSchema):
@@ -294,7 +294,7 @@ class RequestIn(InputSchema):
 class ApprovalOut(Schema):
     id: int
     organisation: str
-    it_company: str
+    it_company: str | None
     change_class: str
     comment: str
     active: bool
@@ -304,8 +304,8 @@ class ApprovalOut(Schema):
         return obj.organisation.slug
 
     @staticmethod
-    def resolve_it_company(obj) -> str:
-        return obj.supplier.slug
+    def resolve_it_company(obj) -> str | None:
+        return obj.supplier.slug if obj.supplier else None
 
 
 class ApprovalIn(InputSchema):

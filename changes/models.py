@@ -87,8 +87,10 @@ class ChangeRequest(TenantModel):
 
     edit_perm = Perm.CHANGE_REQUEST
     addressee_lookup = "addressed_to"
-    addressed_to = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("addressed to"))
+    # Always set by changes.services.request_save (an IT company serving the municipality);
+    # nullable only so that the tenancy walk's automatic seeding leaves it empty rather than wrong.
+    addressed_to = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, null=True,
+                                     related_name="+", verbose_name=_("addressed to"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     reason = models.TextField(_("reason"), blank=True)
@@ -231,8 +233,9 @@ class StandingApproval(TenantModel):
 
     edit_perm = Perm.CHANGE_DECIDE
     addressee_lookup = "supplier"
-    supplier = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("IT company"))
+    # Always set by changes.services.standing_approval_save; nullable as ChangeRequest.addressed_to.
+    supplier = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, null=True,
+                                 related_name="+", verbose_name=_("IT company"))
     change_class = models.CharField(_("class of standard change"), max_length=120)
     comment = models.TextField(_("comment"), blank=True)
     active = models.BooleanField(_("active"), default=True)
