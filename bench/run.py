@@ -35,7 +35,9 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   # Supplier governance (issue 7): every new list, the follow-up and both start pages.
                   "home", "supplier_home", "contracts", "contract_gaps", "kpi_reports", "kpi_reports_supplier",
                   "kpi_followup", "kpi_definitions", "questions", "questions_to_us", "meetings", "meeting_detail",
-                  "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
+                  "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies",
+                  # Change management (issue 9).
+                  "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
@@ -199,10 +201,40 @@ def _targets(user, cookie: str, api_token: str, supplier, supplier_cookie: str) 
     ]
     governance, governance_context = _governance_targets(tenant, page, api, supplier, supplier_cookie)
     targets += governance
+    changes, changes_context = _change_targets(tenant, page, supplier, supplier_cookie)
+    targets += changes
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
-               "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context}
+               "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context,
+               **changes_context}
     return targets, context
+
+
+def _change_targets(tenant, page: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
+    """Change management (issue 9): the municipality's list, calendar, CAB page and awaiting; the IT company's list."""
+    from django.db.models import Count
+
+    from changes.models import Change
+    from meetings.models import Meeting
+
+    supplier_user, it_company = supplier
+    # The CAB meeting with the most changes on its agenda that the municipality reads.
+    counts = (Change.objects.filter(cab_meeting__in=tenant.scope(Meeting).filter(kind="cab"))
+              .values("cab_meeting").annotate(n=Count("pk")).order_by("-n").first())
+    if counts is None:
+        raise RuntimeError("The benchmark organisation has no CAB meeting with changes; regenerate the data.")
+    meeting = counts["cab_meeting"]
+    side = {"Cookie": supplier_cookie}
+    targets = [
+        Target("changes", "Changes addressed to the municipality, page 1", "/changes/", page),
+        Target("change_calendar", "Change calendar, this month", "/changes/calendar/", page),
+        Target("cab_meeting", "CAB meeting page (most changes on its agenda)", f"/changes/cab/{meeting}/", page),
+        Target("changes_awaiting", "Changes awaiting the municipality's decision", "/changes/awaiting/", page),
+        Target("changes_supplier", "Changes of the IT company, page 1", "/changes/", side,
+               marker=it_company.name.encode(), user=supplier_user),
+    ]
+    return targets, {"cab_meeting_id": meeting, "visible_changes": tenant.scope(Change).count(),
+                     "cab_changes": counts["n"]}
 
 
 def _governance_targets(tenant, page: dict, api: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
