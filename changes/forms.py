@@ -170,7 +170,10 @@ class FilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     kind = forms.ChoiceField(label=_("Kind of change"), required=False)
     risk_level = forms.ChoiceField(label=_("Risk level"), required=False)
-    system = forms.ModelChoiceField(queryset=System.objects.none(), label=_("System"), required=False)
+    # The changes per system are reached from a change's systems (a link with ?system=); a select
+    # of every system would be thousands of options.
+    system = forms.ModelChoiceField(queryset=System.objects.none(), label=_("System"), required=False,
+                                    widget=forms.HiddenInput)
     without_separation = forms.BooleanField(label=_("Deployed without the required separation or acceptance test"),
                                             required=False)
 

@@ -65,13 +65,15 @@ def emergency_to_review(*, tenant: Tenant):
 
 
 def calendar(*, tenant: Tenant, start: datetime.datetime, end: datetime.datetime):
-    """Changes with a planned window overlapping [start, end), in order of their windows."""
-    return (tenant.scope(Change).exclude(status=Status.CANCELLED)
-            .filter(window_start__lt=end, window_end__gt=start)
-            .select_related("organisation")
-            .prefetch_related(Prefetch("shared_with", queryset=Organisation.objects.only("pk", "name")
-                                       .order_by("name")))
-            .order_by("window_start", "pk"))
+    """Changes with a planned window overlapping [start, end), in order of their windows (the
+    affected municipalities only for the IT company's own changes: a municipality sees itself)."""
+    qs = (tenant.scope(Change).exclude(status=Status.CANCELLED)
+          .filter(window_start__lt=end, window_end__gt=start)
+          .select_related("organisation").order_by("window_start", "pk"))
+    if tenant.customers().exists():
+        qs = qs.prefetch_related(Prefetch("shared_with", queryset=Organisation.objects.only("pk", "name")
+                                          .order_by("name")))
+    return qs
 
 
 def cab_agenda(*, tenant: Tenant, meeting):

@@ -2,7 +2,6 @@
 steps, acceptance tests and closing report, the CAB agenda, the calendar, awaiting our decision,
 requests from municipalities, pre-approvals and the IT company's settings."""
 
-import calendar as month_calendar
 import datetime
 
 from django.contrib import messages
@@ -59,6 +58,7 @@ def change_list(request):
     query.pop("page", None)
     return render(request, "changes/change_list.html", {
         "page": page, "form": form, "query": query.urlencode(), "it_company": _is_it_company(tenant),
+        "system": filters.get("system"),
         "can_request": tenant.can(Perm.CHANGE_REQUEST) and tenant.organisation.suppliers.exists(),
         "to_review": list(selectors.emergency_to_review(tenant=tenant)[:20]) if _is_it_company(tenant) else [],
     })
@@ -244,33 +244,32 @@ def awaiting(request):
     return render(request, "changes/awaiting.html", {"page": page})
 
 
-def _month(value: str | None) -> datetime.date:
-    today = timezone.localdate()
+def _week(value: str | None) -> datetime.date:
+    """The Monday of the week containing the date `value` (YYYY-MM-DD), or of this week."""
     try:
-        year, month = (int(p) for p in (value or "").split("-"))
-        return datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        return today.replace(day=1)
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        day = timezone.localdate()
+    return day - datetime.timedelta(days=day.weekday())
 
 
 @tenant_required()
 def calendar(request):
+    """The planned windows of one week (Monday to Sunday), day by day."""
     tenant = request.tenant
-    first = _month(request.GET.get("month"))
-    days = month_calendar.monthrange(first.year, first.month)[1]
+    first = _week(request.GET.get("week"))
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
-    end = start + datetime.timedelta(days=days)
-    changes = list(selectors.calendar(tenant=tenant, start=start, end=end)[:500])
-    by_day: dict[datetime.date, list] = {}
+    end = start + datetime.timedelta(days=7)
+    changes = list(selectors.calendar(tenant=tenant, start=start, end=end))
+    by_day: dict[datetime.date, list] = {first + datetime.timedelta(days=n): [] for n in range(7)}
     for change in changes:
-        day = max(timezone.localtime(change.window_start).date(), first)
-        by_day.setdefault(day, []).append(change)
-    previous = (first - datetime.timedelta(days=1)).replace(day=1)
-    following = first + datetime.timedelta(days=days)
+        by_day[max(timezone.localtime(change.window_start).date(), first)].append(change)
     return render(request, "changes/calendar.html", {
-        "first": first, "days": sorted(by_day.items()), "count": len(changes),
-        "previous": f"{previous:%Y-%m}", "following": f"{following:%Y-%m}"})
+        "first": first, "last": first + datetime.timedelta(days=6), "days": list(by_day.items()),
+        "count": len(changes), "it_company": _is_it_company(tenant),
+        "previous": (first - datetime.timedelta(days=7)).isoformat(),
+        "following": (first + datetime.timedelta(days=7)).isoformat()})
 
 
 @tenant_required()

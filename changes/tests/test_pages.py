@@ -139,6 +139,9 @@ def test_other_pages_answer(world, client, make_change, cab):
         assert client.get(reverse("changes:change_list") + f"?system={world['system_a'].pk}").status_code == 200
         assert client.get(reverse("changes:cab_detail", args=[meeting.pk])).status_code == 200
         assert client.get(reverse("changes:change_detail", args=[change.pk])).status_code == 200
+        week = timezone.localtime(change.window_start).date().isoformat()
+        assert change.title in client.get(reverse("changes:calendar") + f"?week={week}").content.decode()
+        assert change.title not in client.get(reverse("changes:calendar") + "?week=2020-01-01").content.decode()
     client.force_login(world["people"]["lead"])
     assert client.get(reverse("changes:settings")).status_code == 200
     response = client.post(reverse("changes:settings"), {"papers_lead_days": "7", "separation_high": "all_different",
