@@ -350,9 +350,13 @@ def request_detail(request, pk):
         "can_register": _is_it_company(tenant) and rfc.addressed_to_id == tenant.organisation.pk})
 
 
-@tenant_required(Perm.CHANGE_DECIDE)
+@tenant_required()
 def standing_list(request):
+    """The pre-approved classes of standard changes: the municipality's own (it adds them), or
+    those given to the IT company (it reads them)."""
     tenant = request.tenant
+    if request.method == "POST":
+        tenant.require(Perm.CHANGE_DECIDE)
     form = StandingApprovalForm(request.POST or None, tenant=tenant)
     saved = save_form(request, form, lambda d: services.standing_approval_save(
         tenant=tenant, supplier=d["supplier"], change_class=d["change_class"], comment=d["comment"]),
@@ -362,7 +366,8 @@ def standing_list(request):
     approvals = tenant.scope(StandingApproval).select_related("organisation", "supplier", "approved_by")
     return render(request, "changes/standing_list.html", {
         "approvals": approvals.order_by("organisation__name", "change_class"), "form": form,
-        "can_add": tenant.can_edit(StandingApproval) and tenant.organisation.suppliers.exists()})
+        "can_add": tenant.can(Perm.CHANGE_DECIDE) and tenant.can_edit(StandingApproval)
+        and tenant.organisation.suppliers.exists()})
 
 
 @tenant_required(Perm.CHANGE_EXCEPTION)

@@ -143,6 +143,9 @@ def test_other_pages_answer(world, client, make_change, cab):
         assert change.title in client.get(reverse("changes:calendar") + f"?week={week}").content.decode()
         assert change.title not in client.get(reverse("changes:calendar") + "?week=2020-01-01").content.decode()
     client.force_login(world["people"]["lead"])
+    assert client.get(reverse("changes:standing_list")).status_code == 200
+    assert client.post(reverse("changes:standing_list"), {"supplier": world["s"].pk,
+                                                          "change_class": "X"}).status_code == 403
     assert client.get(reverse("changes:settings")).status_code == 200
     response = client.post(reverse("changes:settings"), {"papers_lead_days": "7", "separation_high": "all_different",
                                                          "separation_medium": "all_different",
