@@ -290,6 +290,20 @@ def cab_detail(request, pk):
     })
 
 
+@tenant_required()
+def cab_document(request, pk, fmt="docx"):
+    """The CAB's record of decisions as DOCX or PDF (core.documents)."""
+    from changes import documents
+    from core import documents as shared_documents
+
+    tenant = request.tenant
+    meeting = tenant.get(Meeting, pk, queryset=Meeting.objects.filter(kind=MeetingKind.CAB)
+                         .select_related("organisation"))
+    agenda = list(selectors.cab_agenda(tenant=tenant, meeting=meeting))
+    return shared_documents.response(documents.cab_decisions(meeting, agenda, own=tenant.owns(meeting)), fmt,
+                                     filename=documents.filename(meeting))
+
+
 @require_POST
 @tenant_required(Perm.CHANGE_REQUEST)
 def cab_papers(request, pk):

@@ -80,6 +80,15 @@ def test_the_whole_flow_in_the_browser(world, client, cab):
     assert ClosingConfirmation.objects.filter(outcome="confirmed").count() == 2
     page = client.get(reverse("changes:cab_detail", args=[meeting.pk])).content.decode()
     assert "Fönstret efter kl. 18" in page
+    docx = client.get(reverse("changes:cab_docx", args=[meeting.pk]))
+    assert docx.status_code == 200 and docx["Content-Type"].startswith("application/vnd.openxmlformats")
+    import io
+    import zipfile
+
+    body = zipfile.ZipFile(io.BytesIO(docx.content)).read("word/document.xml").decode()
+    assert "Fönstret efter kl. 18" in body  # the minutes show every municipality's decision
+    pdf = client.get(reverse("changes:cab_pdf", args=[meeting.pk]))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
 
 
 def test_bad_input_keeps_what_was_typed(world, client, make_change):
