@@ -343,3 +343,17 @@ def test_test_environment_provided_only_for_an_addressee(world, make_change):
     with pytest.raises(PermissionDenied):
         services.test_environment_set(tenant=world["t"]["a"], change=change, organisation=world["a"],
                                       provided=True)
+
+
+def test_two_first_decisions_at_once_the_second_is_told_not_saved(world, make_change, monkeypatch):
+    """Two members of one municipality decide at the same moment: both read "no decision yet";
+    the unique constraint refuses the second, which gets the conflict with the first decision."""
+    from core.tenancy import Tenant
+
+    change = make_change()
+    first = services.decision_set(tenant=world["t"]["a"], change=change, decision="approve")
+    monkeypatch.setattr(Tenant, "my_responses", lambda self, model: model.objects.none())
+    with pytest.raises(services.DecisionConflict) as exc:
+        services.decision_set(tenant=world["t"]["owner_a"], change=change, decision="reject", comment="Nej")
+    assert exc.value.current.pk == first.pk
+    assert ChangeDecision.objects.get().decision == "approve"
