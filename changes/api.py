@@ -562,17 +562,29 @@ def get_request(request, request_id: int):
                               queryset=ChangeRequest.objects.select_related("organisation", "addressed_to"))
 
 
-@router.post("/requests", response={201: RequestOut}, summary="Ask the IT company serving you for a change")
-def create_request(request, payload: RequestIn):
-    tenant = request.tenant
+def _request_data(tenant, payload: RequestIn) -> dict:
     data = payload.dict(exclude={"addressed_to", "systems"})
     data["addressed_to"] = tenant.organisation.suppliers.filter(slug=payload.addressed_to).first()
     systems = list(tenant.editable(System).filter(pk__in=payload.systems))
     if len(systems) != len(set(payload.systems)):
         raise ValidationError({"systems": _("Choose only your organisation's own systems.")})
     data["systems"] = systems
-    obj = services.request_save(tenant=tenant, request=None, data=data)
+    return data
+
+
+@router.post("/requests", response={201: RequestOut}, summary="Ask the IT company serving you for a change")
+def create_request(request, payload: RequestIn):
+    tenant = request.tenant
+    obj = services.request_save(tenant=tenant, request=None, data=_request_data(tenant, payload))
     return Status(201, get_request(request, obj.pk))
+
+
+@router.put("/requests/{int:request_id}", response=RequestOut, summary="Change your organisation's request")
+def update_request(request, request_id: int, payload: RequestIn):
+    tenant = request.tenant
+    rfc = tenant.get(ChangeRequest, request_id, write=True)
+    services.request_save(tenant=tenant, request=rfc, data=_request_data(tenant, payload))
+    return get_request(request, request_id)
 
 
 @router.get("/pre-approvals", response=list[ApprovalOut],

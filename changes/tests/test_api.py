@@ -99,6 +99,12 @@ def test_requests_pre_approvals_settings_and_calendar(world, api, make_change):
                                        "systems": [world["system_a"].pk]})
     assert response.status_code == 201
     assert [r["title"] for r in lead("get", "/requests").json()] == ["Ny e-tjänst"]
+    rid = response.json()["id"]
+    changed = a("put", f"/requests/{rid}", {"addressed_to": "drift-ab", "title": "Ny e-tjänst för bygglov",
+                                            "description": "Bygglov", "wants_acceptance_test": True})
+    assert changed.status_code == 200 and changed.json()["wants_acceptance_test"] is True
+    assert lead("put", f"/requests/{rid}", {"addressed_to": "drift-ab", "title": "X", "description": "Y"}
+                ).status_code in (403, 404)
     assert api("coord_c", world["c"])("post", "/requests", {"addressed_to": "drift-ab", "title": "X",
                                                             "description": "Y"}).status_code == 422
     assert a("post", "/pre-approvals", {"it_company": "drift-ab", "change_class": "Månadsuppdatering"}
