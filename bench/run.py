@@ -38,7 +38,9 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   "policies", "api_contracts", "api_kpi_reports", "api_meetings", "api_policies",
                   # Incidents (issue 8).
                   "incidents", "incidents_open", "incidents_due", "incidents_significant", "incidents_breach",
-                  "incident_clocks", "incident_case", "api_incidents")
+                  "incident_clocks", "incident_case", "api_incidents",
+                  # Change management (issue 9).
+                  "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
@@ -205,9 +207,12 @@ def _targets(user, cookie: str, api_token: str, supplier, supplier_cookie: str) 
     incident_targets, incident_context = _incident_targets(tenant, page, api)
     targets += incident_targets
     governance_context.update(incident_context)
+    changes, changes_context = _change_targets(tenant, page, supplier, supplier_cookie)
+    targets += changes
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
-               "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context}
+               "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context,
+               **changes_context}
     return targets, context
 
 
@@ -233,6 +238,31 @@ def _incident_targets(tenant, page: dict, api: dict) -> tuple[list[Target], dict
     ]
     return targets, {"incident_case_id": case.pk,
                      "visible_incident_cases": tenant.my_responses(IncidentCase).count()}
+def _change_targets(tenant, page: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
+    """Change management (issue 9): the municipality's list, calendar, CAB page and awaiting; the IT company's list."""
+    from django.db.models import Count
+
+    from changes.models import Change
+    from meetings.models import Meeting
+
+    supplier_user, it_company = supplier
+    # The CAB meeting with the most changes on its agenda that the municipality reads.
+    counts = (Change.objects.filter(cab_meeting__in=tenant.scope(Meeting).filter(kind="cab"))
+              .values("cab_meeting").annotate(n=Count("pk")).order_by("-n").first())
+    if counts is None:
+        raise RuntimeError("The benchmark organisation has no CAB meeting with changes; regenerate the data.")
+    meeting = counts["cab_meeting"]
+    side = {"Cookie": supplier_cookie}
+    targets = [
+        Target("changes", "Changes addressed to the municipality, page 1", "/changes/", page),
+        Target("change_calendar", "Change calendar, this month", "/changes/calendar/", page),
+        Target("cab_meeting", "CAB meeting page (most changes on its agenda)", f"/changes/cab/{meeting}/", page),
+        Target("changes_awaiting", "Changes awaiting the municipality's decision", "/changes/awaiting/", page),
+        Target("changes_supplier", "Changes of the IT company, page 1", "/changes/", side,
+               marker=it_company.name.encode(), user=supplier_user),
+    ]
+    return targets, {"cab_meeting_id": meeting, "visible_changes": tenant.scope(Change).count(),
+                     "cab_changes": counts["n"]}
 
 
 def _governance_targets(tenant, page: dict, api: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "placement",
     "kpis",
     "meetings",
+    "changes",
     "policies",
     "privacy",
     "incidents",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("placement/", include("placement.urls")),
     path("kpis/", include("kpis.urls")),
     path("meetings/", include("meetings.urls")),
+    path("changes/", include("changes.urls")),
     path("policies/", include("policies.urls")),
     path("privacy/", include("privacy.urls")),
     path("incidents/", include("incidents.urls")),
