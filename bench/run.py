@@ -238,6 +238,8 @@ def _incident_targets(tenant, page: dict, api: dict) -> tuple[list[Target], dict
     ]
     return targets, {"incident_case_id": case.pk,
                      "visible_incident_cases": tenant.my_responses(IncidentCase).count()}
+
+
 def _change_targets(tenant, page: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:
     """Change management (issue 9): the municipality's list, calendar, CAB page and awaiting; the IT company's list."""
     from django.db.models import Count
