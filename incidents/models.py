@@ -147,7 +147,9 @@ class IncidentCase(ResponseTenantModel):
     next_stage = models.CharField(_("next report"), max_length=20, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
-    TRAIL_IGNORED_FIELDS = frozenset({"updated_at", "next_deadline", "next_stage"})
+    # Bookkeeping, not what was decided: the deadline follows from the recorded facts, the version
+    # is the optimistic lock's counter.
+    TRAIL_IGNORED_FIELDS = frozenset({"updated_at", "next_deadline", "next_stage", "version"})
 
     class Meta:
         ordering = ["-aware_at", "-pk"]

@@ -76,6 +76,8 @@ def cases_of_incident(*, tenant: Tenant, incident) -> QuerySet:
 
 
 def breach_log(*, tenant: Tenant) -> QuerySet:
-    """Every personal data breach of the organisation, notified or not (GDPR art. 33(5))."""
-    return with_submissions(_cases(tenant.my_responses(IncidentCase)).filter(breach=True)).select_related(
+    """Every personal data breach of the organisation, notified or not (GDPR art. 33(5)), and the
+    incidents reported as possibly affecting personal data that are not assessed yet."""
+    suspected = Q(breach__isnull=True, incident__possible_breach=True)
+    return with_submissions(_cases(tenant.my_responses(IncidentCase)).filter(Q(breach=True) | suspected)).select_related(
         "breach_by").order_by("-aware_at", "-pk")

@@ -85,7 +85,15 @@ NAMERS: dict[str, Namer] = {
                                       lambda code, sv, en: f"{code} {sv if _swedish() or not en else en}"),
     "risk.threat": Namer(("name", "name_en"), lambda sv, en: sv if _swedish() or not en else en),
     "classification.classification": Namer(("information_type__name",), str),
+    # A step of the default severity scale has no name of its own: it is named in the reader's language.
+    "incidents.severity": Namer(("name", "rank"), lambda name, rank: name or _default_severity(rank)),
 }
+
+
+def _default_severity(rank) -> str:
+    from incidents.models import DEFAULT_SEVERITY_NAMES
+
+    return str(DEFAULT_SEVERITY_NAMES.get(rank, rank))
 
 # Reference data every signed-in member may read: resolved without a tenant scope.
 PUBLIC = {"organisations.organisation", "contenttypes.contenttype", "requirements.control"}

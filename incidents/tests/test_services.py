@@ -180,3 +180,15 @@ def test_the_wrong_organisation_gets_404(supplier_incident, org_b, as_member, or
     case_a = IncidentCase.objects.get(incident=supplier_incident, organisation=org_a)
     with pytest.raises(Http404):
         b.get(IncidentCase, case_a.pk)
+
+
+def test_a_suspected_breach_is_in_the_log_until_assessed_as_none(org_a, as_member):
+    from incidents import selectors
+
+    _u, dpo = as_member(org_a, "dpo")
+    case = _report(dpo, possible_breach=True)  # the DPO reports; the handlers assess
+    _u, a = as_member(org_a, "coordinator")
+    assert list(selectors.breach_log(tenant=a)) == [case]
+    services.case_assess(tenant=a, case=case, now=NOW, data={"breach": False, "significant": False,
+                                                             "significance_reason": "Ingen påverkan."})
+    assert list(selectors.breach_log(tenant=a)) == []
