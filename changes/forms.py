@@ -73,6 +73,7 @@ class RequestForm(forms.ModelForm):
 
 
 class ScheduleForm(forms.Form):
+    prefix = "schedule"  # the change page holds several of these forms; their ids stay unique
     cab_meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), label=_("CAB meeting"))
 
     def __init__(self, *args, tenant, **kwargs):
@@ -84,6 +85,7 @@ class ScheduleForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
+    prefix = "decision"  # the change page holds several of these forms; their ids stay unique
     decision = forms.ChoiceField(label=_("Decision"), choices=Decision.choices, widget=forms.RadioSelect)
     conditions = forms.CharField(label=_("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                  help_text=_("Required when you approve with conditions."))
@@ -99,6 +101,7 @@ class DecisionForm(forms.Form):
 
 
 class StepForm(forms.Form):
+    prefix = "step"  # the change page holds several of these forms; their ids stay unique
     kind = forms.ChoiceField(label=_("Step"), choices=StepKind.choices)
     performed_by = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Done by"))
     performed_at = forms.DateTimeField(label=_("Done at"), widget=forms.DateTimeInput(attrs=DATETIME))
@@ -116,6 +119,7 @@ class StepForm(forms.Form):
 
 
 class TestEnvironmentForm(forms.Form):
+    prefix = "env"  # the change page holds several of these forms; their ids stay unique
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Municipality"))
     provided = forms.BooleanField(label=_("Test environment provided"), required=False)
 
@@ -125,6 +129,7 @@ class TestEnvironmentForm(forms.Form):
 
 
 class AcceptanceForm(forms.Form):
+    prefix = "acceptance"  # the change page holds several of these forms; their ids stay unique
     tested_by = forms.ModelChoiceField(queryset=Organisation.objects.none(), label=_("Tested by"))
     tested_at = forms.DateTimeField(label=_("Tested at"), widget=forms.DateTimeInput(attrs=DATETIME))
     passed = forms.TypedChoiceField(label=_("Result"), coerce=lambda v: v == "1",
@@ -139,10 +144,12 @@ class AcceptanceForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    prefix = "close"  # the change page holds several of these forms; their ids stay unique
     closing_report = forms.CharField(label=_("Closing report"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ClosingAnswerForm(forms.Form):
+    prefix = "answer"  # the change page holds several of these forms; their ids stay unique
     outcome = forms.ChoiceField(label=_("Our answer"), choices=Closing.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("A remark becomes an action in our action plan."))

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from changes import rules, selectors, services
@@ -316,7 +317,8 @@ def cab_papers(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The papers of %(n)d changes were sent.") % {"n": len(sent)})
+        messages.success(request, ngettext("The papers of %(n)d change were sent.",
+                                           "The papers of %(n)d changes were sent.", len(sent)) % {"n": len(sent)})
     return redirect("changes:cab_detail", pk=meeting.pk)
 
 

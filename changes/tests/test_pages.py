@@ -29,54 +29,60 @@ def test_the_whole_flow_in_the_browser(world, client, cab):
     change = Change.objects.get()
     assert response.status_code == 302 and change.risk_level == "high"
     assert set(change.shared_with.all()) == {world["a"], world["b"]}
-    client.post(reverse("changes:change_schedule", args=[change.pk]), {"cab_meeting": meeting.pk})
+    client.post(reverse("changes:change_schedule", args=[change.pk]), {"schedule-cab_meeting": meeting.pk})
     response = client.post(reverse("changes:cab_papers", args=[meeting.pk]))
     change.refresh_from_db()
     assert change.status == Status.PAPERS_SENT
 
     client.force_login(p["coord_a"])
     assert change.title in client.get(reverse("changes:awaiting")).content.decode()
-    client.post(reverse("changes:change_decide", args=[change.pk]), {"decision": "approve"})
+    client.post(reverse("changes:change_decide", args=[change.pk]), {"decision-decision": "approve"})
     client.force_login(p["coord_b"])
     client.post(reverse("changes:change_decide", args=[change.pk]), {
-        "decision": "conditions", "conditions": "Fönstret efter kl. 18", "wants_acceptance_test": "on"})
+        "decision-decision": "conditions", "decision-conditions": "Fönstret efter kl. 18",
+        "decision-wants_acceptance_test": "on"})
     assert ChangeDecision.objects.count() == 2
     assert change.title not in client.get(reverse("changes:awaiting")).content.decode()
 
     client.force_login(p["dev"])
     now = timezone.now() - datetime.timedelta(minutes=30)
     client.post(reverse("changes:change_step", args=[change.pk]), {
-        "kind": "develop", "performed_by": p["dev"].pk, "performed_at": _local(now), "result": "succeeded"})
+        "step-kind": "develop", "step-performed_by": p["dev"].pk,
+        "step-performed_at": _local(now), "step-result": "succeeded"})
     client.post(reverse("changes:change_step", args=[change.pk]), {
-        "kind": "test", "performed_by": p["tester"].pk, "performed_at": _local(now), "result": "succeeded"})
+        "step-kind": "test", "step-performed_by": p["tester"].pk,
+        "step-performed_at": _local(now), "step-result": "succeeded"})
     response = client.post(reverse("changes:change_step", args=[change.pk]), {
-        "kind": "deploy", "performed_by": p["lead"].pk, "performed_at": _local(now), "result": "succeeded"},
+        "step-kind": "deploy", "step-performed_by": p["lead"].pk,
+        "step-performed_at": _local(now), "step-result": "succeeded"},
         HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     assert "The acceptance test asked for has not passed: Kommun B." in response.content.decode()
 
     client.force_login(p["coord_b"])
     client.post(reverse("changes:change_acceptance", args=[change.pk]), {
-        "tested_by": p["coord_b"].pk, "tested_at": _local(now), "passed": "1"})
+        "acceptance-tested_by": p["coord_b"].pk, "acceptance-tested_at": _local(now), "acceptance-passed": "1"})
     assert AcceptanceTest.objects.get().passed
 
     client.force_login(p["dev"])
     response = client.post(reverse("changes:change_step", args=[change.pk]), {
-        "kind": "deploy", "performed_by": p["dev"].pk, "performed_at": _local(now), "result": "succeeded"},
+        "step-kind": "deploy", "step-performed_by": p["dev"].pk,
+        "step-performed_at": _local(now), "step-result": "succeeded"},
         HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 422
     assert "someone other than the developer deploys" in response.content.decode()
     assert ChangeStep.objects.count() == 2
     response = client.post(reverse("changes:change_step", args=[change.pk]), {
-        "kind": "deploy", "performed_by": p["lead"].pk, "performed_at": _local(now), "result": "succeeded"})
+        "step-kind": "deploy", "step-performed_by": p["lead"].pk,
+        "step-performed_at": _local(now), "step-result": "succeeded"})
     assert response.status_code == 302
-    client.post(reverse("changes:change_close", args=[change.pk]), {"closing_report": "Genomfört enligt plan."})
+    client.post(reverse("changes:change_close", args=[change.pk]), {"close-closing_report": "Genomfört enligt plan."})
     change.refresh_from_db()
     assert change.status == Status.CLOSED and change.acceptance_met and change.separation_met
 
     for key in ("coord_a", "coord_b"):
         client.force_login(p[key])
-        client.post(reverse("changes:change_answer", args=[change.pk]), {"outcome": "confirmed"})
+        client.post(reverse("changes:change_answer", args=[change.pk]), {"answer-outcome": "confirmed"})
     assert ClosingConfirmation.objects.filter(outcome="confirmed").count() == 2
     page = client.get(reverse("changes:cab_detail", args=[meeting.pk])).content.decode()
     assert "Fönstret efter kl. 18" in page
@@ -95,7 +101,7 @@ def test_bad_input_keeps_what_was_typed(world, client, make_change):
     change = make_change()
     client.force_login(world["people"]["coord_a"])
     response = client.post(reverse("changes:change_decide", args=[change.pk]), {
-        "decision": "reject", "participation": "Styrgruppen"}, HTTP_ACCEPT_LANGUAGE="sv")
+        "decision-decision": "reject", "decision-participation": "Styrgruppen"}, HTTP_ACCEPT_LANGUAGE="sv")
     assert response.status_code == 422
     body = response.content.decode()
     assert "Styrgruppen" in body
@@ -105,9 +111,11 @@ def test_bad_input_keeps_what_was_typed(world, client, make_change):
 def test_the_supplier_cannot_decide_or_test_for_a_municipality(world, client, make_change):
     change = make_change()
     client.force_login(world["people"]["dev"])
-    assert client.post(reverse("changes:change_decide", args=[change.pk]), {"decision": "approve"}).status_code == 403
+    assert client.post(reverse("changes:change_decide", args=[change.pk]), {
+        "decision-decision": "approve"}).status_code == 403
     response = client.post(reverse("changes:change_acceptance", args=[change.pk]), {
-        "tested_by": world["people"]["dev"].pk, "tested_at": _local(timezone.now()), "passed": "1"})
+        "acceptance-tested_by": world["people"]["dev"].pk,
+        "acceptance-tested_at": _local(timezone.now()), "acceptance-passed": "1"})
     assert response.status_code == 403
     assert not ChangeDecision.objects.exists() and not AcceptanceTest.objects.exists()
 
@@ -116,7 +124,8 @@ def test_an_organisation_not_affected_does_not_see_the_change(world, client, mak
     change = make_change(systems=[world["system_a"]])
     client.force_login(world["people"]["coord_b"])
     assert client.get(reverse("changes:change_detail", args=[change.pk])).status_code == 404
-    assert client.post(reverse("changes:change_decide", args=[change.pk]), {"decision": "approve"}).status_code == 404
+    assert client.post(reverse("changes:change_decide", args=[change.pk]), {
+        "decision-decision": "approve"}).status_code == 404
 
 
 def test_request_from_a_municipality_is_registered_by_the_it_company(world, client):
@@ -208,3 +217,33 @@ def test_list_pages_read_a_constant_number_of_queries(world, client, grow, who, 
     few = _count(client, url)
     grow(8)
     assert _count(client, url) == few
+
+
+def _ids(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'\sid="([^"]+)"', html)
+
+
+def test_the_change_page_has_no_duplicate_ids_however_many_forms_it_holds(world, client, make_change, cab):
+    """A municipality sees its decision and acceptance-test forms together (both have a comment
+    and a version); the IT company its schedule, step and test-environment forms. Each form's
+    prefix keeps every id unique (the accessibility crawl fails on duplicates)."""
+    change = make_change()
+    services.change_schedule(tenant=world["t"]["dev"], change=change, meeting=cab())
+    services.step_record(tenant=world["t"]["dev"], change=change, kind="develop", performed_by=world["people"]["dev"],
+                         performed_at=timezone.now() - datetime.timedelta(hours=1))
+    for key, forms in (("coord_a", ("decision-comment", "acceptance-comment")),
+                       ("dev", ("schedule-cab_meeting", "step-comment", "env-organisation"))):
+        client.force_login(world["people"][key])
+        ids = _ids(client.get(reverse("changes:change_detail", args=[change.pk])).content.decode())
+        assert len(ids) == len(set(ids)), key
+        assert {f"id_{name}" for name in forms} <= set(ids)
+
+
+def test_sending_the_papers_of_one_change_says_so_in_the_singular(world, client, make_change, cab):
+    meeting = cab()
+    services.change_schedule(tenant=world["t"]["dev"], change=make_change(), meeting=meeting)
+    client.force_login(world["people"]["lead"])
+    response = client.post(reverse("changes:cab_papers", args=[meeting.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The papers of 1 change were sent." in response.content.decode()
