@@ -98,6 +98,10 @@ def _detail_context(request, change, **forms):
             "test": next((t for t in data["tests"] if t.organisation_id == tenant.organisation.pk), None),
             "answer": next((a for a in data["answers"] if a.organisation_id == tenant.organisation.pk), None)}
     ctx["mine"] = mine
+    # A municipality reads the CAB meeting once the papers have addressed it to it; until then
+    # the change names the meeting without a link that would answer 404.
+    ctx["cab_readable"] = bool(change.cab_meeting_id) and (
+        own or tenant.scope(Meeting).filter(pk=change.cab_meeting_id).exists())
     open_change = change.status in (Status.REGISTERED, Status.PAPERS_SENT, Status.IN_PROGRESS)
     if own:
         rule = services.settings_of(change.organisation_id).separation_for(change.risk_level)

@@ -247,3 +247,57 @@ def test_sending_the_papers_of_one_change_says_so_in_the_singular(world, client,
     client.force_login(world["people"]["lead"])
     response = client.post(reverse("changes:cab_papers", args=[meeting.pk]), follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert "The papers of 1 change were sent." in response.content.decode()
+
+
+def test_no_changes_page_repeats_an_id_in_any_state_of_a_change(world, client, make_change, cab):
+    """Every page of change management a person reaches, for the IT company and a municipality,
+    with a change open, deployed and closed: ids unique (as the accessibility crawl demands)."""
+    p, t = world["people"], world["t"]
+    meeting = cab()
+    change = make_change(likelihood=1, consequence=1)
+    services.change_schedule(tenant=t["dev"], change=change, meeting=meeting)
+    rfc = services.request_save(tenant=t["a"], request=None, data={
+        "addressed_to": world["s"], "title": "Ny e-tjänst", "description": "Bygglov", "reason": "", "kind": "normal",
+        "requested_date": None, "systems": [], "wants_acceptance_test": False, "wants_test_environment": False})
+    pages = [reverse(name) for name in ("changes:change_list", "changes:calendar", "changes:awaiting",
+                                        "changes:cab_list", "changes:request_list", "changes:standing_list")]
+    pages += [reverse("changes:cab_detail", args=[meeting.pk]), reverse("changes:request_detail", args=[rfc.pk])]
+    detail = reverse("changes:change_detail", args=[change.pk])
+    done = timezone.now() - datetime.timedelta(hours=1)
+
+    def check(key, urls):
+        client.force_login(p[key])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (key, url)
+            ids = _ids(response.content.decode())
+            assert len(ids) == len(set(ids)), (key, url, sorted({i for i in ids if ids.count(i) > 1}))
+
+    check("dev", pages + [detail, reverse("changes:change_create"), reverse("changes:change_edit", args=[change.pk])])
+    check("lead", [reverse("changes:settings")])
+    services.papers_send(tenant=t["dev"], meeting=meeting)
+    check("coord_a", pages + [detail, reverse("changes:request_create")])
+    services.decision_set(tenant=t["a"], change=change, decision="approve")
+    services.decision_set(tenant=t["b"], change=change, decision="approve")
+    services.step_record(tenant=t["dev"], change=change, kind="develop", performed_by=p["dev"], performed_at=done)
+    services.step_record(tenant=t["dev"], change=change, kind="deploy", performed_by=p["tester"], performed_at=done)
+    check("dev", [detail])
+    check("coord_a", [detail])
+    services.change_close(tenant=t["dev"], change=change, report="Genomfört.")
+    check("dev", [detail])
+    check("coord_a", [detail])
+
+
+def test_a_municipality_is_linked_to_the_cab_only_once_the_papers_address_it(world, client, make_change, cab):
+    """Before the papers go out the CAB meeting is not yet shared with the municipality: the
+    change names it without a link that would answer 404; afterwards the link opens it."""
+    meeting = cab()
+    change = make_change()
+    services.change_schedule(tenant=world["t"]["dev"], change=change, meeting=meeting)
+    client.force_login(world["people"]["coord_a"])
+    link = f'href="{reverse("changes:cab_detail", args=[meeting.pk])}"'
+    body = client.get(reverse("changes:change_detail", args=[change.pk])).content.decode()
+    assert str(meeting) in body and link not in body
+    services.papers_send(tenant=world["t"]["dev"], meeting=meeting)
+    assert link in client.get(reverse("changes:change_detail", args=[change.pk])).content.decode()
+    assert client.get(reverse("changes:cab_detail", args=[meeting.pk])).status_code == 200
