@@ -107,7 +107,8 @@ def _detail_context(request, change, **forms):
         rule = services.settings_of(change.organisation_id).separation_for(change.risk_level)
         ctx["rule"] = Separation(rule).label
         if tenant.can(Perm.CHANGE_REQUEST) and open_change:
-            ctx["schedule_form"] = forms.get("schedule_form") or ScheduleForm(tenant=tenant)
+            ctx["schedule_form"] = forms.get("schedule_form") or ScheduleForm(
+                tenant=tenant, initial={"cab_meeting": change.cab_meeting_id})
         if tenant.can(Perm.CHANGE_IMPLEMENT) and open_change:
             ctx["step_form"] = forms.get("step_form") or StepForm(tenant=tenant, initial={"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")})
             ctx["env_form"] = forms.get("env_form") or TestEnvironmentForm(change=change)

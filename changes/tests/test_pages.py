@@ -301,3 +301,14 @@ def test_a_municipality_is_linked_to_the_cab_only_once_the_papers_address_it(wor
     services.papers_send(tenant=world["t"]["dev"], meeting=meeting)
     assert link in client.get(reverse("changes:change_detail", args=[change.pk])).content.decode()
     assert client.get(reverse("changes:cab_detail", args=[meeting.pk])).status_code == 200
+
+
+def test_the_cab_a_change_is_on_is_the_one_chosen_in_its_form(world, client, make_change, cab):
+    """Moving a change to another CAB starts from the meeting it is on, not an empty choice."""
+    cab(days=5)
+    meeting = cab(days=12)
+    change = make_change()
+    services.change_schedule(tenant=world["t"]["dev"], change=change, meeting=meeting)
+    client.force_login(world["people"]["dev"])
+    body = client.get(reverse("changes:change_detail", args=[change.pk])).content.decode()
+    assert f'<option value="{meeting.pk}" selected>' in body
