@@ -5,6 +5,7 @@ from changes.models import Change, ChangeRequest, ChangeSettings, Closing, Decis
 from inventory.models import System
 from meetings.models import Meeting
 from organisations.models import Organisation
+from organisations.roles import Perm
 
 DATETIME = {"type": "datetime-local"}
 SCALE = [("", "–")] + [(str(n), str(n)) for n in range(1, 5)]
@@ -116,6 +117,9 @@ class StepForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["performed_by"].queryset = tenant.users()
+        if not tenant.can(Perm.CHANGE_EXCEPTION):
+            # A field its reader may never use only confuses; the refusal says who may.
+            del self.fields["exception_reason"]
 
 
 class TestEnvironmentForm(forms.Form):

@@ -176,7 +176,7 @@ def change_step(request, pk):
     tenant = request.tenant
     return _post(request, pk, StepForm(request.POST, tenant=tenant), lambda change, d: services.step_record(
         tenant=tenant, change=change, kind=d["kind"], performed_by=d["performed_by"], performed_at=d["performed_at"],
-        result=d["result"], comment=d["comment"], exception_reason=d["exception_reason"]),
+        result=d["result"], comment=d["comment"], exception_reason=d.get("exception_reason", "")),
         _("The step was recorded."), "step_form")
 
 

@@ -312,3 +312,26 @@ def test_the_cab_a_change_is_on_is_the_one_chosen_in_its_form(world, client, mak
     client.force_login(world["people"]["dev"])
     body = client.get(reverse("changes:change_detail", args=[change.pk])).content.decode()
     assert f'<option value="{meeting.pk}" selected>' in body
+
+
+def test_only_who_may_authorise_an_exception_is_offered_one_and_it_stays_visible(world, client, make_change):
+    """High risk, all three different (the default rule): the developer is not offered the
+    exception field; the security lead records the developer's deployment under an exception
+    with its reason, which the change's page shows as such."""
+    p, t = world["people"], world["t"]
+    change = make_change(likelihood=4, consequence=4)
+    done = timezone.now() - datetime.timedelta(hours=1)
+    services.step_record(tenant=t["dev"], change=change, kind="develop", performed_by=p["dev"], performed_at=done)
+    url = reverse("changes:change_detail", args=[change.pk])
+    client.force_login(p["dev"])
+    assert 'id="id_step-exception_reason"' not in client.get(url).content.decode()
+    client.force_login(p["lead"])
+    assert 'id="id_step-exception_reason"' in client.get(url).content.decode()
+    response = client.post(reverse("changes:change_step", args=[change.pk]), {
+        "step-kind": "test", "step-performed_by": p["dev"].pk, "step-performed_at": _local(done),
+        "step-result": "succeeded", "step-exception_reason": "Ingen annan testare i tjänst under natten."})
+    assert response.status_code == 302
+    step = ChangeStep.objects.get(change=change, kind="test")
+    assert step.exception_by == p["lead"] and step.is_exception
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Exception to the separation of duties" in body and "Ingen annan testare i tjänst under natten." in body
