@@ -3,9 +3,10 @@
 The IT company's security lead plans a CAB, registers a high-risk change to two systems that two
 municipalities share with it, puts it on the CAB's agenda and sends the papers. Municipality A
 approves; municipality B approves with conditions and asks for an acceptance test. The developer
-develops, a colleague tests, B's acceptance test passes; the developer cannot also deploy (the
-rule for high risk: three different people), the security lead deploys and sends the closing
-report, which both municipalities confirm. The API walks the same in changes/tests/test_api.py.
+develops and a colleague tests; nobody deploys before B's acceptance test has passed, which it
+then does; the developer cannot also deploy (the rule for high risk: three different people);
+the security lead deploys and sends the closing report, which both municipalities confirm. The
+API walks the same in changes/tests/test_api.py.
 """
 
 import datetime
@@ -191,6 +192,13 @@ def test_rfc_for_two_municipalities_decided_at_the_cab_deployed_with_separated_d
     expect(dev.get_by_text(sv("The step was recorded."))).to_be_visible()
     _record_step(dev, kind="test", person=tester, at=done + datetime.timedelta(minutes=30))
     expect(dev.get_by_text(sv("The step was recorded."))).to_be_visible()
+
+    # Not deployed before the acceptance test B asked for has passed.
+    _open_change(supplier, live_server, change)
+    _record_step(supplier, kind="deploy", person=lead, at=done + datetime.timedelta(minutes=40))
+    expect(supplier.get_by_text(sv("The acceptance test asked for has not passed: %(names)s.")
+                                % {"names": org_b.name}, exact=False)).to_be_visible()
+    assert not ChangeStep.objects.filter(change=change, kind="deploy").exists()
 
     # Municipality B's acceptance test passes.
     _open_change(b, live_server, change)
