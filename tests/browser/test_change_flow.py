@@ -81,7 +81,7 @@ def _no_duplicate_ids(page):
 
 
 def test_rfc_for_two_municipalities_decided_at_the_cab_deployed_with_separated_duties(
-        new_page, sign_in, live_server, org_a, org_b, member):
+        new_page, sign_in, live_server, org_a, org_b, member, mailoutbox):
     it = OrganisationFactory(name="Mellanskogs IT AB", slug="mellanskogs-it", kind="supplier")
     it.customers.add(org_a, org_b)
     lead = member(it, "security_lead", "sakerhet@mellanskog.example")
@@ -147,6 +147,9 @@ def test_rfc_for_two_municipalities_decided_at_the_cab_deployed_with_separated_d
     change.refresh_from_db()
     assert change.status == Status.PAPERS_SENT and change.papers_sent_at is not None
     expect(supplier.get_by_role("button", name=sv("Send the papers to the affected municipalities"))).to_have_count(0)
+    papers = {m.to[0]: m.body for m in mailoutbox}
+    assert set(papers) == {coordinator_a.email, coordinator_b.email}
+    assert all(reverse("changes:change_detail", args=[change.pk]) in body for body in papers.values())
 
     # Municipality A finds it awaiting its decision and approves.
     a = sign_in(new_page(), coordinator_a.email)
