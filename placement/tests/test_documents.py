@@ -353,3 +353,22 @@ def test_the_upper_estimate_is_never_added_to_the_base_estimate(email_doc, bjork
     local = result.alternatives[1]
     computed = result.perspectives["economic"].cells[local.pk].computed_rationale
     assert "2 600" not in text_of(computed) and "600" in computed
+
+
+def test_without_a_written_summary_the_memorandum_summarises_the_analysis(bjorkvik):
+    from placement import services
+
+    assessment = Assessment.objects.get(title=demo.EMAIL_TITLE)
+    services.combined_update(tenant=bjorkvik, assessment=assessment, chosen=None, revision=assessment.revision,
+                             data={"summary": "", "proposal": assessment.proposal})
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    doc = documents.build(tenant=bjorkvik, assessment=assessment)
+    headings = [(i, b.text) for i, b in enumerate(doc.blocks) if b.kind == "heading" and b.level == 2]
+    assert headings[0][1] == sv("Summary") and headings[1][1] == sv("Proposed decision")
+    summary = " ".join(b.text for b in doc.blocks[headings[0][0] + 1:headings[1][0]])
+    cloud = "Exchange Online (molntjänst)"
+    assert sv("The alternatives compared are %(names)s.", names=sv(
+        "%(first)s and %(last)s", first=cloud, last="Lokal drift i kommunens datacenter")) in summary
+    assert sv("The recommended alternative is %(name)s.", name=cloud) in summary
+    assert sv("Residual risks remain with %(name)s: %(risks)s.", name=cloud,
+              risks=sv("%(perspective)s (%(level)s)", perspective="juridik", level="medel")) in summary
