@@ -399,25 +399,30 @@ def economy(inputs: Inputs) -> PerspectiveResult:
     basis = {pk: (t.discounted_total if rate else t.total) for pk, t in tcos.items()}
     verdicts = rules.economic_verdicts(basis)
     cheapest = min(basis.values()) if basis else Decimal(0)
+    # What the text compares: the base estimates, without the upper estimates.
+    firm_basis = {pk: (t.firm_discounted_total if rate else t.firm_total) for pk, t in tcos.items()}
+    firm_cheapest = min(firm_basis.values()) if firm_basis else Decimal(0)
     computed = {}
     for alt in inputs.alternatives:
         t = tcos[alt.pk]
-        findings = [Finding(INFO, _("Total over %(years)d years: %(total)s.") % {
-            "years": assessment.years, "total": sek(t.total)})]
+        # The base estimate and the upper estimates are stated apart, never added into one sum.
+        findings = [Finding(INFO, _("Base estimate over %(years)d years: %(total)s.") % {
+            "years": assessment.years, "total": sek(t.firm_total)})]
         if t.upper_estimates:
-            findings.append(Finding(INFO, _("Of which %(estimates)s are upper estimates.") % {
+            findings.append(Finding(INFO, _("Upper estimates up to %(estimates)s come in addition.") % {
                 "estimates": sek(t.upper_estimates)}))
         if rate:
             findings.append(Finding(INFO, _("Present value at %(rate)s: %(value)s.") % {
-                "rate": percent(rate), "value": sek(t.discounted_total)}))
-        difference = basis[alt.pk] - cheapest
+                "rate": percent(rate), "value": sek(t.firm_discounted_total)}))
+        difference = firm_basis[alt.pk] - firm_cheapest
         if difference > 0:
             findings.append(Finding(INFO, _("%(difference)s more than the cheapest alternative.") % {
                 "difference": sek(difference)}))
         computed[alt.pk] = (verdicts.get(alt.pk, VerdictChoice.NEUTRAL), findings)
     facts = [(_("Years compared"), str(assessment.years)),
              (_("Discount rate"), percent(rate) if rate else _("None"))]
-    details = {"tco": tcos, "basis": basis, "cheapest": cheapest, "years": list(range(1, assessment.years + 1)),
+    details = {"tco": tcos, "basis": basis, "cheapest": cheapest, "firm_basis": firm_basis,
+               "firm_cheapest": firm_cheapest, "years": list(range(1, assessment.years + 1)),
                "categories": CostCategory}
     return PerspectiveResult(Perspective.ECONOMIC, facts, _cells(inputs.alternatives, Perspective.ECONOMIC, computed,
                                                                 inputs.risks), details)

@@ -140,6 +140,10 @@ class PlacementAssessmentOut(Schema):
     registration_number: str
     deciding_body: str
     deciding_body_name: str
+    department: str
+    case_officer: str | None = Field(None, description="E-mail of the case officer (handläggare)")
+    case_officer_title: str
+    recipients: str
     years: int
     discount_rate: Decimal
     background: str
@@ -167,6 +171,10 @@ class PlacementAssessmentIn(InputSchema):
     registration_number: str = Field("", max_length=60)
     deciding_body: DecidingBody = DecidingBody.EXECUTIVE_BOARD
     deciding_body_name: str = Field("", max_length=200)
+    department: str = Field("", max_length=200, description="The förvaltning that writes the memorandum")
+    case_officer: str | None = Field(None, description="E-mail of a member of the organisation: the handläggare")
+    case_officer_title: str = Field("", max_length=200, description="The case officer's title in the memorandum")
+    recipients: str = Field("", description="Where the decision is sent, one recipient a line")
     years: int = Field(3, ge=1, le=20)
     discount_rate: Decimal = Field(Decimal(0), ge=0, le=50)
     background: str = ""
@@ -323,21 +331,23 @@ def _own(request, model, ids: list[int], field: str) -> list:
     return found
 
 
-def _responsible(request, email):
+def _responsible(request, email, field: str = "responsible"):
     if not email:
         return None
     user = request.tenant.users().filter(email__iexact=email).first()
     if user is None:
-        raise ValidationError({"responsible": _("Choose a member of your organisation.")})
+        raise ValidationError({field: _("Choose a member of your organisation.")})
     return user
 
 
 def _assessment_data(request, payload: PlacementAssessmentIn) -> dict:
-    data = payload.dict(exclude={"systems", "information_types", "responsible", "template", "revision"})
+    data = payload.dict(exclude={"systems", "information_types", "responsible", "case_officer", "template",
+                                 "revision"})
     data["assessment_date"] = payload.assessment_date or timezone.localdate()
     data["systems"] = _own(request, System, payload.systems, "systems")
     data["information_types"] = _own(request, InformationType, payload.information_types, "information_types")
     data["responsible"] = _responsible(request, payload.responsible)
+    data["case_officer"] = _responsible(request, payload.case_officer, "case_officer")
     return data
 
 
@@ -348,9 +358,11 @@ def _out(request, assessment_id: int) -> dict:
     decision = getattr(a, "decision", None)
     return {
         **{f: getattr(a, f) for f in ("id", "title", "service", "status", "assessment_date", "registration_number",
-                                      "deciding_body", "deciding_body_name", "years", "discount_rate", "background",
+                                      "deciding_body", "deciding_body_name", "department", "case_officer_title",
+                                      "recipients", "years", "discount_rate", "background",
                                       "summary", "proposal", "chosen_alternative_id", "choice_justification",
                                       "version_number", "previous_id", "revision", "checklist")},
+        "case_officer": a.case_officer.email if a.case_officer else None,
         "weights": {str(k): v for k, v in a.weights.items()},
         "systems": sorted(a.systems.values_list("pk", flat=True)),
         "information_types": sorted(a.information_types.values_list("pk", flat=True)),

@@ -114,6 +114,9 @@ def email_case(*, tenant, responsible) -> Assessment:
         "title": EMAIL_TITLE, "service": "kommunens e-post", "responsible": responsible,
         "assessment_date": datetime.date(2021, 4, 20), "registration_number": "KS 2021/0123",
         "deciding_body": DecidingBody.COUNCIL, "years": 3, "systems": [system], "information_types": [email],
+        "department": "Kommunledningsförvaltningen", "case_officer": responsible,
+        "case_officer_title": "Informationssäkerhetssamordnare",
+        "recipients": "Kommunstyrelsen\nKommundirektören\nIT-enheten\nDataskyddsombudet",
         "background": (
             "Efter stora risker och en allvarlig driftstörning i kommunens gamla datacenter beslutade "
             "kommunstyrelsen att tillfälligt flytta kommunens e-post till molntjänsten Exchange Online. "
@@ -207,6 +210,9 @@ def social_services_case(*, tenant, responsible) -> Assessment:
         "title": SOCIAL_TITLE, "service": "verksamhetssystemet för socialtjänst", "responsible": responsible,
         "assessment_date": datetime.date(2026, 3, 10), "registration_number": "SN 2026/0042",
         "deciding_body": DecidingBody.COMMITTEE, "deciding_body_name": "Socialnämnden", "years": 5,
+        "department": "Socialförvaltningen", "case_officer": responsible,
+        "case_officer_title": "Informationssäkerhetssamordnare",
+        "recipients": "Socialförvaltningen\nMellanskogs IT AB\nDataskyddsombudet",
         "discount_rate": Decimal("2.0"), "systems": [system], "information_types": [files],
         "background": "Avtalet för verksamhetssystemet för socialtjänst löper ut. Leverantören erbjuder systemet "
                       "som tjänst på en amerikansk molnplattform; alternativet är fortsatt drift hos Mellanskogs IT AB.",

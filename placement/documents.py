@@ -12,13 +12,14 @@ from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from classification.schemes import ASPECT_LABELS
 from core import documents
 from core.tenancy import Tenant
-from placement import charts, legal, rules, selectors
-from placement.analysis import Analysis, country_list, signed_score
-from placement.models import Assessment, DecidingBody, Perspective, ResidualRisk
+from placement import charts, integrations, legal, rules, selectors
+from placement.analysis import Analysis, country_list
+from placement.models import Assessment, DecidingBody, Perspective, ResidualRisk, VerdictChoice
 from placement.money import percent, sek, thousands, thousands_unit
 
 DOCUMENT_LANGUAGE = "sv"
@@ -26,7 +27,7 @@ DOCUMENT_LANGUAGE = "sv"
 
 @dataclass
 class Block:
-    kind: str  # "heading", "paragraph", "table", "chart", "list"
+    kind: str  # "heading", "paragraph", "table", "chart", "list", "facts"
     text: str = ""
     level: int = 2
     header: list[str] = field(default_factory=list)
@@ -120,16 +121,27 @@ def _security(result: Analysis) -> list[Block]:
 
 
 def _economy(result: Analysis) -> list[Block]:
+    """Costs as the base estimate, with the upper estimates always stated apart: no total or
+    chart adds a worst-case figure to the base estimate."""
     a = result.assessment
     p = result.perspectives[Perspective.ECONOMIC]
     tcos = p.details["tco"]
     years = p.details["years"]
     unit = thousands_unit()
-    header = [_("Alternative")] + [_("Year %(n)d") % {"n": y} for y in years] + [_("Total")]
-    rows = [[alt.name] + [thousands(v) for v in tcos[alt.pk].yearly] + [thousands(tcos[alt.pk].total)]
-            for alt in result.alternatives]
+    any_upper = any(tcos[alt.pk].upper_estimates for alt in result.alternatives)
+    header = [_("Alternative")] + [_("Year %(n)d") % {"n": y} for y in years] + [_("Total, base estimate")]
+    if any_upper:
+        header.append(_("Upper estimates, up to"))
+    rows = []
+    for alt in result.alternatives:
+        t = tcos[alt.pk]
+        row = [alt.name] + [thousands(v) for v in t.firm_yearly] + [thousands(t.firm_total)]
+        if any_upper:
+            row.append(thousands(t.upper_estimates) if t.upper_estimates else "–")
+        rows.append(row)
     blocks = [_heading(_("Economy")),
-              Block("table", text=_("Cost per year (%(unit)s)") % {"unit": unit}, header=header, rows=rows)]
+              Block("table", text=_("Cost per year, base estimate (%(unit)s)") % {"unit": unit}, header=header,
+                    rows=rows)]
     item_rows = []
     for alt in result.alternatives:
         for cost in alt.costs.all():
@@ -143,23 +155,36 @@ def _economy(result: Analysis) -> list[Block]:
         blocks.append(Block("table", text=_("Costs over %(years)d years") % {"years": a.years},
                             header=[_("Alternative"), _("Cost"), _("Category"), _("Kind"), _("Over the period")],
                             rows=item_rows))
-    cheapest = p.details["cheapest"]
+    firm_basis, firm_cheapest = p.details["firm_basis"], p.details["firm_cheapest"]
     for alt in result.alternatives:
         t = tcos[alt.pk]
         text = _("%(name)s costs %(total)s over %(years)d years.") % {
             "name": alt.name, "total": sek(t.firm_total), "years": a.years}
         if t.upper_estimates:
-            text += " " + _("Upper estimates add up to %(estimates)s more, %(total)s in all.") % {
-                "estimates": sek(t.upper_estimates), "total": sek(t.total)}
-        difference = p.details["basis"][alt.pk] - cheapest
+            text += " " + _("In the worst case the cost may be up to %(estimates)s higher (upper estimates).") % {
+                "estimates": sek(t.upper_estimates)}
+        difference = firm_basis[alt.pk] - firm_cheapest
         if difference > 0:
-            text += " " + _("That is %(difference)s more than the cheapest alternative.") % {"difference": sek(difference)}
+            text += " " + _("The base estimate is %(difference)s more than that of the cheapest alternative.") % {
+                "difference": sek(difference)}
         blocks.append(_para(text))
     if a.discount_rate:
+        pv_header = [_("Alternative"), _("Present value, base estimate")]
+        if any_upper:
+            pv_header.append(_("Upper estimates, up to"))
+        pv_rows = []
+        for alt in result.alternatives:
+            t = tcos[alt.pk]
+            row = [alt.name, sek(t.firm_discounted_total)]
+            if any_upper:
+                upper = t.discounted_total - t.firm_discounted_total
+                row.append(sek(upper) if t.upper_estimates else "–")
+            pv_rows.append(row)
         blocks.append(Block("table", text=_("Present value at a discount rate of %(rate)s") % {
-            "rate": percent(a.discount_rate)}, header=[_("Alternative"), _("Present value")],
-            rows=[[alt.name, sek(tcos[alt.pk].discounted_total)] for alt in result.alternatives]))
-    blocks.append(Block("chart", text=_("Cumulative cost per year and alternative")))
+            "rate": percent(a.discount_rate)}, header=pv_header, rows=pv_rows))
+    blocks.append(Block("chart", text=_("Cumulative cost per year and alternative, base estimate")))
+    if any_upper:
+        blocks.append(_para(_("The chart shows the base estimate; the upper estimates above are not included.")))
     return blocks + _checklist_blocks(a, Perspective.ECONOMIC) + _verdict_blocks(result, Perspective.ECONOMIC)
 
 
@@ -221,18 +246,69 @@ def _technology(result: Analysis) -> list[Block]:
     return blocks + _checklist_blocks(result.assessment, Perspective.TECHNICAL) + _verdict_blocks(result, Perspective.TECHNICAL)
 
 
+def _names(labels: list[str]) -> str:
+    """"a", "a and b", "a, b and c" in the document's language."""
+    labels = [str(label) for label in labels]
+    if len(labels) < 2:
+        return "".join(labels)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
+
+
+def _lower(label) -> str:
+    return str(label).lower()
+
+
+def _reasoning(result: Analysis, alt) -> list[str]:
+    """In words, why `alt` is the alternative the combined assessment leads to: which
+    perspectives favour it, which speak against it, and which residual risks remain."""
+    perspectives = list(result.perspectives.values())
+    favours = [_lower(p.label) for p in perspectives if p.cells[alt.pk].verdict == VerdictChoice.FAVOURS]
+    against = [_lower(p.label) for p in perspectives if p.cells[alt.pk].verdict == VerdictChoice.AGAINST]
+    sentences = []
+    if favours:
+        sentences.append(_("%(name)s is favoured from the perspective of %(perspectives)s.") % {
+            "name": alt.name, "perspectives": _names(favours)})
+    if against:
+        sentences.append(_("From the perspective of %(perspectives)s, %(name)s is the weaker alternative.") % {
+            "name": alt.name, "perspectives": _names(against)})
+    others = [o for o in result.alternatives if o.pk != alt.pk]
+    for other in others:
+        other_favours = [_lower(p.label) for p in perspectives if p.cells[other.pk].verdict == VerdictChoice.FAVOURS]
+        if other_favours:
+            sentences.append(_("%(name)s is favoured from the perspective of %(perspectives)s.") % {
+                "name": other.name, "perspectives": _names(other_favours)})
+    remaining = [(p, p.cells[alt.pk].residual_risk) for p in perspectives
+                 if p.cells[alt.pk].residual_risk in (ResidualRisk.MEDIUM, ResidualRisk.HIGH)]
+    if remaining:
+        sentences.append(_("Residual risks remain with %(name)s: %(risks)s.") % {
+            "name": alt.name, "risks": _names([_("%(perspective)s (%(level)s)") % {
+                "perspective": _lower(p.label), "level": _lower(_residual(level))} for p, level in remaining])})
+    else:
+        sentences.append(_("No perspective leaves a medium or high residual risk with %(name)s.") % {"name": alt.name})
+    return sentences
+
+
+def _weighting(result: Analysis) -> list[Block]:
+    weights = result.combined.weights
+    if len(set(weights.values())) < 2:
+        return []
+    heaviest = max(weights.values())
+    labels = [_lower(p.label) for key, p in result.perspectives.items() if weights[key] == heaviest]
+    return [_para(_("In the combined assessment, %(perspectives)s weigh more heavily than the other perspectives.")
+                  % {"perspectives": _names(labels)})]
+
+
 def _combined(result: Analysis) -> list[Block]:
+    """The perspectives side by side and, in words, why the recommendation follows (no scores)."""
     a = result.assessment
     c = result.combined
     blocks = [_heading(_("Combined assessment"))]
     if not c.can_combine:
         return blocks + [_para(c.message)]
-    header = [_("Perspective"), _("Weight")] + [alt.name for alt in result.alternatives]
-    rows = [[p.label, str(c.weights[key])] + [p.cells[alt.pk].verdict_label for alt in result.alternatives]
-            for key, p in result.perspectives.items()]
-    rows.append([_("Score"), ""] + [_signed(c.scores[alt.pk]) for alt in result.alternatives])
-    blocks.append(Block("table", text=_("Perspectives and alternatives"), header=header, rows=rows,
-                        emphasis_last_row=True))
+    header = [_("Perspective")] + [alt.name for alt in result.alternatives]
+    rows = [[p.label] + [p.cells[alt.pk].verdict_label for alt in result.alternatives]
+            for p in result.perspectives.values()]
+    blocks.append(Block("table", text=_("Perspectives and alternatives"), header=header, rows=rows))
     risk_rows = [[p.label] + [p.cells[alt.pk].residual_label for alt in result.alternatives]
                  for p in result.perspectives.values()]
     blocks.append(Block("table", text=_("Residual risk per alternative"),
@@ -241,12 +317,14 @@ def _combined(result: Analysis) -> list[Block]:
               for r in result.risks_of(alt.pk)]
     if raised:
         blocks.append(Block("list", text=_("Risks in the risk register"), items=raised))
-    if a.summary:
-        blocks += [_para(p) for p in a.summary.split("\n") if p.strip()]
-    blocks.append(Block("list", text=_("Computed facts"), items=c.facts))
+    blocks += _weighting(result)
     recommended = result.recommended
     if recommended:
+        blocks.append(_para(" ".join(_reasoning(result, recommended))))
         blocks.append(_para(_("The recommended alternative is %(name)s.") % {"name": recommended.name}))
+    else:
+        blocks.append(_para(_("No alternative leads in the combined assessment: the perspectives weigh equally for "
+                              "and against the alternatives.")))
     chosen = result.chosen
     if chosen and chosen != recommended:
         blocks.append(_para(_("The assessor chooses %(name)s: %(why)s") % {"name": chosen.name,
@@ -258,8 +336,51 @@ def _residual(level: str) -> str:
     return str(ResidualRisk(level).label) if level else "–"
 
 
-def _signed(value: Decimal) -> str:
-    return signed_score(value)
+def _case_officer(assessment: Assessment) -> str:
+    """The handläggare as the memorandum names them: the title, then the member's name and e-mail."""
+    title = assessment.case_officer_title.strip()
+    user = assessment.case_officer
+    parts = [title] if title else []
+    if user is not None:
+        name = (user.full_name or "").strip()
+        if name and not (title and name.startswith(title)):
+            parts.append(name)
+        parts.append(user.email)
+    return ", ".join(parts) or "–"
+
+
+def _header_facts(result: Analysis) -> list[Block]:
+    a = result.assessment
+    rows = [[_("Organisation"), a.organisation.name]]
+    if a.department:
+        rows.append([_("Department (förvaltning)"), a.department])
+    rows += [[_("Case officer (handläggare)"), _case_officer(a)],
+             [_("Date"), a.assessment_date.isoformat()],
+             [_("Registration number"), a.registration_number or "–"],
+             [_("To"), _body_name(a.deciding_body, a.deciding_body_name)]]
+    return [Block("facts", rows=rows)]
+
+
+def _generated_summary(result: Analysis) -> list[str]:
+    a = result.assessment
+    text = [_("This memorandum assesses where %(service)s should be run, from the perspectives of information "
+              "security, economy, law and technology.") % {"service": a.service}]
+    names = [alt.name for alt in result.alternatives]
+    if names:
+        text.append(_("The alternatives compared are %(names)s.") % {"names": _names(names)})
+    if result.combined.can_combine and result.recommended:
+        text += _reasoning(result, result.recommended)
+        text.append(_("The recommended alternative is %(name)s.") % {"name": result.recommended.name})
+    elif result.combined.can_combine:
+        text.append(_("No alternative leads in the combined assessment: the perspectives weigh equally for "
+                      "and against the alternatives."))
+    return [" ".join(text)]
+
+
+def _summary(result: Analysis) -> list[Block]:
+    a = result.assessment
+    paragraphs = [p for p in a.summary.split("\n") if p.strip()] or _generated_summary(result)
+    return [_heading(_("Summary"))] + [_para(p) for p in paragraphs]
 
 
 def _proposal(result: Analysis) -> list[Block]:
@@ -285,15 +406,47 @@ def _proposal(result: Analysis) -> list[Block]:
     return blocks
 
 
+def _basis(result: Analysis, tenant: Tenant, systems) -> list[Block]:
+    """Beslutsunderlag: this memorandum and what it rests on, as far as it exists."""
+    a = result.assessment
+    items = [_("This memorandum, %(date)s") % {"date": a.assessment_date.isoformat()}]
+    for info in result.information_types:
+        items.append(_("Classification of %(name)s (K-R-T-S %(levels)s)") % {"name": info.name, "levels": info.label})
+    for name, count in integrations.system_risk_counts(tenant=tenant, systems=systems):
+        items.append(ngettext("Risk analysis of %(system)s: %(n)d risk in the risk register",
+                              "Risk analysis of %(system)s: %(n)d risks in the risk register", count)
+                     % {"system": name, "n": count})
+    for alt in result.alternatives:
+        for risk in result.risks_of(alt.pk):
+            items.append(_("Risk analysis: %(risk)s (%(alternative)s)") % {"risk": risk.title,
+                                                                          "alternative": alt.name})
+    for alt in result.alternatives:
+        for osl in alt.osl_assessments.all():
+            items.append(_("Appropriateness assessment under OSL 10 kap. 2 a §: %(information)s in %(alternative)s")
+                         % {"information": osl.information_type.name, "alternative": alt.name})
+    return [_heading(_("Basis for the decision")), Block("list", items=items)]
+
+
+def _recipients(assessment: Assessment) -> list[Block]:
+    recipients = [line.strip() for line in assessment.recipients.splitlines() if line.strip()]
+    if not recipients:
+        return []
+    return [_heading(_("The decision is sent to")), Block("list", items=recipients)]
+
+
 def build(*, tenant: Tenant, assessment: Assessment) -> DecisionDocument:
-    """The document's content, computed in Swedish from the assessment's data."""
+    """The document's content, computed in Swedish from the assessment's data, in the order of a
+    tjänsteskrivelse: who writes to whom, the summary and the proposed decision first, then the
+    perspectives and the combined assessment, then the basis for the decision and its recipients."""
     with translation.override(DOCUMENT_LANGUAGE):
         result = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
         systems = selectors.linked_systems(assessment=assessment)
-        blocks = (_introduction(result, systems) + _security(result) + _economy(result) + _law(result)
-                  + _technology(result) + _combined(result) + _proposal(result))
+        blocks = (_header_facts(result) + _summary(result) + _proposal(result) + _introduction(result, systems)
+                  + _security(result) + _economy(result) + _law(result) + _technology(result) + _combined(result)
+                  + _basis(result, tenant, systems) + _recipients(assessment))
         tcos = result.perspectives[Perspective.ECONOMIC].details["tco"]
-        series = [(alt.name, tcos[alt.pk].cumulative) for alt in result.alternatives]
+        # The chart shows what the text states: the base estimate.
+        series = [(alt.name, tcos[alt.pk].firm_cumulative) for alt in result.alternatives]
         return DecisionDocument(
             organisation=assessment.organisation.name, kind=_("Memorandum"), title=assessment.title,
             date=assessment.assessment_date, registration_number=assessment.registration_number,
@@ -334,6 +487,8 @@ def as_document(document: DecisionDocument) -> documents.Document:
             doc.table(header=block.header, rows=block.rows, caption=block.text, total_row=block.emphasis_last_row)
         elif block.kind == "chart":
             doc.chart(CostChart(block.text, document.chart_series))
+        elif block.kind == "facts":
+            doc.facts(block.rows)
     return doc
 
 

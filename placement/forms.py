@@ -36,8 +36,10 @@ class AssessmentForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = ["title", "service", "systems", "information_types", "responsible", "assessment_date",
-                  "registration_number", "deciding_body", "deciding_body_name", "years", "discount_rate", "background"]
+                  "registration_number", "deciding_body", "deciding_body_name", "department", "case_officer",
+                  "case_officer_title", "recipients", "years", "discount_rate", "background"]
         widgets = {"assessment_date": DATE, "background": forms.Textarea(attrs={"rows": 5}),
+                   "recipients": forms.Textarea(attrs={"rows": 3}),
                    "systems": forms.SelectMultiple(attrs={"size": 6}),
                    "information_types": forms.SelectMultiple(attrs={"size": 6})}
 
@@ -46,6 +48,7 @@ class AssessmentForm(forms.ModelForm):
         self.fields["systems"].queryset = systems
         self.fields["information_types"].queryset = information_types
         self.fields["responsible"].queryset = tenant.users()
+        self.fields["case_officer"].queryset = tenant.users()
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 

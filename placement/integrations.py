@@ -84,3 +84,17 @@ def risk_raise(*, tenant: Tenant, alternative: Alternative, perspective: str, ti
         link.full_clean()
         link.save()
     return risk
+
+
+def system_risk_counts(*, tenant: Tenant, systems) -> list[tuple[str, int]]:
+    """(system name, number of risks) for each of the systems with risks in the register: the
+    risk analyses a decision document lists among its basis for the decision."""
+    if not systems or not risk_register_available():
+        return []
+    from django.db.models import Count
+
+    from risk.models import RiskSystem
+
+    counts = dict(tenant.scope(RiskSystem).filter(system__in=systems).values("system_id")
+                  .annotate(n=Count("risk", distinct=True)).values_list("system_id", "n"))
+    return [(system.name, counts[system.pk]) for system in systems if counts.get(system.pk)]

@@ -95,6 +95,16 @@ class Assessment(TenantModel):
                                                verbose_name=_("information types"))
     responsible = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("responsible"))
+    # The tjänsteskrivelse's sender: the förvaltning that writes it and its handläggare (a member
+    # of the organisation, with the title the document gives them).
+    department = models.CharField(_("department (förvaltning)"), max_length=200, blank=True,
+                                  help_text=_("The department that writes the memorandum, e.g. Kommunledningsförvaltningen."))
+    case_officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("case officer (handläggare)"))
+    case_officer_title = models.CharField(_("title of the case officer"), max_length=200, blank=True,
+                                          help_text=_("As the memorandum names the case officer, e.g. "
+                                                      "Informationssäkerhetssamordnare."))
+    recipients = models.TextField(_("the decision is sent to"), blank=True, help_text=_("One recipient a line."))
     background = models.TextField(_("introduction"), blank=True)
     # The legal table is read on this date (adequacy decisions and OSL change over time).
     assessment_date = models.DateField(_("date of the assessment"))

@@ -3,7 +3,7 @@ the recommendation. Plain functions on plain values, tested at their edges.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy
@@ -101,17 +101,34 @@ class Tco:
     recurring: Decimal
     by_category: dict[str, Decimal]
     upper_estimates: Decimal  # the part of `total` given as worst-case estimates
+    upper_yearly: list[Decimal] = field(default_factory=list)  # that part year by year
+    firm_discounted_total: Decimal = Decimal(0)  # the present value of the base estimate
 
     @property
     def firm_total(self) -> Decimal:
         return self.total - self.upper_estimates
 
+    @property
+    def firm_yearly(self) -> list[Decimal]:
+        """The base estimate year by year: the costs without the upper estimates."""
+        upper = self.upper_yearly or [Decimal(0)] * len(self.yearly)
+        return [amount - extra for amount, extra in zip(self.yearly, upper)]
+
+    @property
+    def firm_cumulative(self) -> list[Decimal]:
+        running, cumulative = Decimal(0), []
+        for amount in self.firm_yearly:
+            running += amount
+            cumulative.append(running)
+        return cumulative
+
 
 def tco(lines: list[CostLine], years: int, rate_percent: Decimal = Decimal(0)) -> Tco:
     """Total cost of ownership over `years` years, year by year, optionally discounted.
 
-    Upper estimates count in full (the comparison takes the worst case) and are also
-    reported apart, so a document can say "about 2 mnkr, up to 2.6 mnkr".
+    Upper estimates count in full in the comparison (it takes the worst case) and are also
+    kept apart, so a document states the base estimate ("about 2 mnkr") and, separately, the
+    upper estimates ("up to 600 tkr more") without a sum that mixes the two.
     """
     yearly = yearly_costs(lines, years)
     cumulative, running = [], Decimal(0)
@@ -120,8 +137,10 @@ def tco(lines: list[CostLine], years: int, rate_percent: Decimal = Decimal(0)) -
         cumulative.append(running)
     by_category: dict[str, Decimal] = defaultdict(Decimal)
     one_off = recurring = estimates = Decimal(0)
+    upper_yearly = [Decimal(0)] * years
     for line in lines:
-        within = sum(yearly_costs([line], years), Decimal(0))
+        per_year = yearly_costs([line], years)
+        within = sum(per_year, Decimal(0))
         by_category[line.category] += within
         if line.kind == CostKind.ONE_OFF:
             one_off += within
@@ -129,9 +148,11 @@ def tco(lines: list[CostLine], years: int, rate_percent: Decimal = Decimal(0)) -
             recurring += within
         if line.upper_estimate:
             estimates += within
+            upper_yearly = [a + b for a, b in zip(upper_yearly, per_year)]
     disc = discounted(yearly, rate_percent)
+    firm_disc = discounted([a - b for a, b in zip(yearly, upper_yearly)], rate_percent)
     return Tco(yearly, cumulative, running, disc, sum(disc, Decimal(0)), one_off, recurring, dict(by_category),
-               estimates)
+               estimates, upper_yearly, sum(firm_disc, Decimal(0)))
 
 
 # An alternative whose total is more than this share above the cheapest one's is "against"

@@ -35,7 +35,8 @@ def assessment_list(*, tenant: Tenant, status: str = "") -> QuerySet:
 
 def get_assessment(*, tenant: Tenant, pk, write: bool = False) -> Assessment:
     """One assessment the tenant may read (or change), with its decision and choice loaded."""
-    queryset = Assessment.objects.select_related("decision", "chosen_alternative", "responsible", "previous")
+    queryset = Assessment.objects.select_related("decision", "chosen_alternative", "responsible", "case_officer",
+                                                 "previous")
     return tenant.get(Assessment, pk, write=write, queryset=queryset)
 
 

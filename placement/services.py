@@ -29,7 +29,7 @@ from placement.models import (
 
 ASSESSMENT_FIELDS = (
     "title", "service", "responsible", "background", "assessment_date", "registration_number", "deciding_body",
-    "deciding_body_name", "years", "discount_rate",
+    "deciding_body_name", "years", "discount_rate", "department", "case_officer", "case_officer_title", "recipients",
 )
 COMBINED_FIELDS = ("weight_security", "weight_legal", "weight_technical", "weight_economic", "summary", "proposal",
                    "choice_justification")
@@ -70,9 +70,10 @@ def _check_references(*, tenant: Tenant, data: dict) -> None:
         for obj in data.get(name) or []:
             if not isinstance(obj, model) or obj.organisation_id != org_id:
                 errors[name] = _("Choose one of your organisation's own.")
-    responsible = data.get("responsible")
-    if responsible is not None and not tenant.users().filter(pk=responsible.pk).exists():
-        errors["responsible"] = _("Choose a member of your organisation.")
+    for name in ("responsible", "case_officer"):
+        person = data.get(name)
+        if person is not None and not tenant.users().filter(pk=person.pk).exists():
+            errors[name] = _("Choose a member of your organisation.")
     if errors:
         raise ValidationError(errors)
 

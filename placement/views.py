@@ -235,7 +235,7 @@ def perspective(request, pk, perspective):
     context["risk_enabled"] = integrations.risk_register_available()
     if perspective == Perspective.ECONOMIC:
         tcos = view.details["tco"]
-        context["chart"] = charts.cost_chart_svg([(a.name, tcos[a.pk].cumulative) for a in result.alternatives])
+        context["chart"] = charts.cost_chart_svg([(a.name, tcos[a.pk].firm_cumulative) for a in result.alternatives])
         context["cost_rows"] = [(a, tcos[a.pk]) for a in result.alternatives]
     if perspective == Perspective.LEGAL:
         context["mitigation_form"] = MitigationForm()

@@ -230,3 +230,31 @@ def test_amounts_are_kept_and_given_to_the_ore(api, coordinator, org_a, make_ass
     assert refused.status_code == 422 and "detail" in refused.json()
     assert sorted(str(a) for a in CostItem.objects.filter(alternative=cloud).values_list("amount", flat=True)) == [
         "0.05", "12345.50"]
+
+
+def test_the_memorandums_sender_and_recipients_in_and_out(api, coordinator, member, org_a):
+    call = api(coordinator, org_a)
+    response = call("post", "", {"title": "E-post", "service": "e-post", "department": "Kommunledningsförvaltningen",
+                                 "case_officer": coordinator.email.upper(),
+                                 "case_officer_title": "Informationssäkerhetssamordnare",
+                                 "recipients": "Kommunstyrelsen\nIT-enheten"})
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["department"], body["case_officer"], body["case_officer_title"], body["recipients"]) == (
+        "Kommunledningsförvaltningen", coordinator.email, "Informationssäkerhetssamordnare",
+        "Kommunstyrelsen\nIT-enheten")
+    assessment = Assessment.objects.get(pk=body["id"])
+    assert assessment.case_officer == coordinator
+    # A case officer from outside the organisation is refused, naming the field; nothing changes.
+    stranger = member(org_a.__class__.objects.create(name="Annan kommun", slug="annan-kommun"), "coordinator")
+    response = call("put", f"/{body['id']}", {"title": "E-post", "service": "e-post", "revision": body["revision"],
+                                              "department": "Socialförvaltningen", "case_officer": stranger.email})
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"case_officer": ["Choose a member of your organisation."]}
+    assessment.refresh_from_db()
+    assert (assessment.department, assessment.case_officer) == ("Kommunledningsförvaltningen", coordinator)
+    # Without a case officer the field reads null.
+    response = call("put", f"/{body['id']}", {"title": "E-post", "service": "e-post", "revision": body["revision"],
+                                              "case_officer_title": "Systemägare"})
+    assert response.status_code == 200
+    assert (response.json()["case_officer"], response.json()["case_officer_title"]) == (None, "Systemägare")

@@ -19,6 +19,11 @@ def test_load_demo_builds_the_reference_cases_in_bjorkvik(capsys):
     email = Assessment.objects.get(title=demo.EMAIL_TITLE)
     assert [s.name for s in email.systems.all()] == ["E-post (Exchange Online)"]
     assert [i.name for i in email.information_types.all()] == ["E-post och kalender"]
+    # The memorandum's sender: the förvaltning and the coordinator by role title, no invented names.
+    assert (email.department, email.case_officer, email.case_officer_title) == (
+        "Kommunledningsförvaltningen", user, "Informationssäkerhetssamordnare")
+    assert email.recipients.splitlines() == ["Kommunstyrelsen", "Kommundirektören", "IT-enheten", "Dataskyddsombudet"]
+    assert user.full_name.startswith("Informationssäkerhetssamordnare, ")
     result = selectors.assessment_analysis(tenant=tenant_for(user, email.organisation_id), assessment=email)
     assert result.recommended.name == "Exchange Online (molntjänst)"
     cells = [p.cells[result.recommended.pk] for p in result.perspectives.values()]

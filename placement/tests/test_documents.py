@@ -53,7 +53,13 @@ def figures() -> list[str]:
     """The seed's figures as the Swedish document writes them."""
     with translation.override("sv"):
         return [text_of(x) for x in (sek(Decimal(50_000)), sek(Decimal(2_000_000)), sek(Decimal(600_000)),
-                                     sek(Decimal(2_600_000)), percent(Decimal("99.9")))]
+                                     percent(Decimal("99.9")))]
+
+
+def mixed_sum() -> str:
+    """The base estimate and the upper estimate added together: a figure the document must not state."""
+    with translation.override("sv"):
+        return text_of(sek(Decimal(2_600_000)))
 
 
 def docx_text(content: bytes) -> tuple[list[tuple[str, str]], str, docx.document.Document]:
@@ -71,8 +77,10 @@ def pdf_text(content: bytes) -> str:
     return text_of(" ".join(page.extract_text() for page in reader.pages))
 
 
-SECTIONS = ["Introduction", "Information security", "Economy", "Law", "Technology", "Combined assessment",
-            "Proposed decision"]
+# A tjänsteskrivelse: the summary and the proposed decision first, then the perspectives, then
+# the basis for the decision and where the decision is sent.
+SECTIONS = ["Summary", "Proposed decision", "Introduction", "Information security", "Economy", "Law", "Technology",
+            "Combined assessment", "Basis for the decision", "The decision is sent to"]
 
 
 @pytest.fixture
@@ -96,18 +104,20 @@ def test_the_docx_has_the_sections_of_a_tjansteskrivelse_in_order(email_doc):
 
 def test_the_docx_states_the_seeds_figures(email_doc):
     _headings, text, document = docx_text(documents.render_docx(email_doc))
-    fifty, two_million, six_hundred, total, uptime = figures()
+    fifty, two_million, six_hundred, uptime = figures()
     assert sv("%(name)s costs %(total)s over %(years)d years.", name="Exchange Online (molntjänst)", total=fifty,
               years=3) in text
     assert sv("%(name)s costs %(total)s over %(years)d years.", name="Lokal drift i kommunens datacenter",
               total=two_million, years=3) in text
-    assert sv("Upper estimates add up to %(estimates)s more, %(total)s in all.", estimates=six_hundred,
-              total=total) in text
+    assert sv("In the worst case the cost may be up to %(estimates)s higher (upper estimates).",
+              estimates=six_hundred) in text
     assert uptime in text
-    cost_table = next(t for t in document.tables if t.rows[0].cells[-1].text == sv("Total"))
+    # The base estimate per year and in total; the upper estimate in a column of its own.
+    cost_table = next(t for t in document.tables if t.rows[0].cells[-2].text == sv("Total, base estimate"))
+    assert cost_table.rows[0].cells[-1].text == sv("Upper estimates, up to")
     rows = [[text_of(c.text) for c in row.cells] for row in cost_table.rows[1:]]
-    assert rows == [["Exchange Online (molntjänst)", "50", "0", "0", "50"],
-                    ["Lokal drift i kommunens datacenter", "1 400", "600", "600", "2 600"]]
+    assert rows == [["Exchange Online (molntjänst)", "50", "0", "0", "50", "–"],
+                    ["Lokal drift i kommunens datacenter", "1 200", "400", "400", "2 000", "600"]]
 
 
 def test_the_docx_requirement_table_has_assessed_rows(email_doc):
@@ -123,19 +133,20 @@ def test_the_docx_requirement_table_has_assessed_rows(email_doc):
 
 
 def _combined_rows(document):
-    table = next(t for t in document.tables if t.rows[0].cells[0].text == sv("Perspective")
-                 and t.rows[0].cells[1].text == sv("Weight"))
-    return [[c.text for c in row.cells] for row in table.rows[1:]]
+    """The verdicts side by side (the first of the two tables with a row per perspective)."""
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == sv("Perspective"))
+    return [[c.text for c in row.cells] for row in table.rows]
 
 
 def test_the_docx_reaches_the_seeds_conclusion(email_doc):
     _headings, text, document = docx_text(documents.render_docx(email_doc))
     favours, against = sv("Favours"), sv("Against")
-    assert _combined_rows(document)[:4] == [
-        [sv("Information security"), "1", favours, against],
-        [sv("Law"), "1", against, favours],
-        [sv("Technology"), "1", favours, against],
-        [sv("Economy"), "1", favours, against],
+    assert _combined_rows(document) == [
+        [sv("Perspective"), "Exchange Online (molntjänst)", "Lokal drift i kommunens datacenter"],
+        [sv("Information security"), favours, against],
+        [sv("Law"), against, favours],
+        [sv("Technology"), favours, against],
+        [sv("Economy"), favours, against],
     ]
     assert sv("The recommended alternative is %(name)s.", name="Exchange Online (molntjänst)") in text
     # The legal risk carries CLOUD Act and the US transfer, mitigated by the rule on e-mail.
@@ -149,17 +160,19 @@ def test_the_docx_reaches_the_seeds_conclusion(email_doc):
 
 def test_the_pdf_has_the_sections_figures_and_conclusion(email_doc):
     text = pdf_text(documents.render_pdf(email_doc))
-    positions = [text.index(sv(s)) for s in ["Introduction", "Information security", "Economy"]]
-    positions += [text.index(sv(s), positions[-1]) for s in SECTIONS[3:]]
+    positions = [text.index(sv(SECTIONS[0]))]
+    for section in SECTIONS[1:]:
+        positions.append(text.index(sv(section), positions[-1]))
     assert positions == sorted(positions)
     assert f"Björkviks kommun {sv('Memorandum')}" in text and f"{sv('Date')}: 2021-04-20" in text
     assert "KS 2021/0123" in text
-    fifty, two_million, six_hundred, total, uptime = figures()
+    fifty, two_million, six_hundred, uptime = figures()
     for figure in (fifty, two_million, six_hundred, uptime):
         assert figure in text
+    assert mixed_sum() not in text
     assert sv("The recommended alternative is %(name)s.", name="Exchange Online (molntjänst)") in text
     assert "CLOUD Act (18 U.S.C. § 2713)" in text
-    assert sv("Cumulative cost per year and alternative") in text
+    assert sv("Cumulative cost per year and alternative, base estimate") in text
 
 
 def test_the_pdf_holds_the_chart_as_svg(email_doc):
@@ -275,3 +288,87 @@ def test_the_second_case_has_the_other_outcome(bjorkvik):
     legal = result.perspectives["legal"].details["alternatives"]
     assert [i.must_not_be_placed for i in legal[saas.pk].information] == [True]
     assert [i.exception for i in legal[hosted.pk].information] == ["applies"]
+
+
+# --- The tjänsteskrivelse (issue 12, point 9) -------------------------------------------
+
+
+def test_the_memorandum_opens_with_who_writes_to_whom(email_doc):
+    first = email_doc.blocks[0]
+    assert first.kind == "facts"
+    officer = first.rows[2][1]
+    assert first.rows == [
+        [sv("Organisation"), "Björkviks kommun"],
+        [sv("Department (förvaltning)"), "Kommunledningsförvaltningen"],
+        [sv("Case officer (handläggare)"), officer],
+        [sv("Date"), "2021-04-20"],
+        [sv("Registration number"), "KS 2021/0123"],
+        [sv("To"), "Kommunfullmäktige"],
+    ]
+    # The title typed for the case officer, then the member picked (name and e-mail).
+    assert officer.startswith("Informationssäkerhetssamordnare, ") and officer.endswith("samordnare@bjorkvik.example")
+    _headings, text, _document = docx_text(documents.render_docx(email_doc))
+    assert f"{sv('Case officer (handläggare)')} | Informationssäkerhetssamordnare" in text
+    assert f"{sv('To')} | Kommunfullmäktige" in text
+    # The summary and the proposed decision come before the first perspective.
+    summary = text.index(sv("Summary"))
+    proposal = text.index("Kommunfullmäktige föreslås besluta")
+    assert summary < proposal < text.index(sv("Information security"), proposal)
+
+
+def test_the_combined_assessment_explains_in_words_without_a_score(email_doc):
+    _headings, text, document = docx_text(documents.render_docx(email_doc))
+    pdf = pdf_text(documents.render_pdf(email_doc))
+    for internal in (sv("Score"), sv("Weight"), sv("Computed facts")):
+        assert internal not in text and internal not in pdf
+    assert not re.search(r"(?<![\w-])[+−-]\d+(,\d+)?(?![\w%])", text.split(sv("Combined assessment"))[-1])
+    cloud = "Exchange Online (molntjänst)"
+    why = sv("%(name)s is favoured from the perspective of %(perspectives)s.", name=cloud,
+             perspectives=sv("%(first)s and %(last)s", first="informationssäkerhet, teknik", last="ekonomi"))
+    remains = sv("Residual risks remain with %(name)s: %(risks)s.", name=cloud,
+                 risks=sv("%(perspective)s (%(level)s)", perspective="juridik", level="medel"))
+    assert why in text and remains in text
+    assert text.index(why) < text.index(sv("The recommended alternative is %(name)s.", name=cloud))
+
+
+def test_the_basis_for_the_decision_and_its_recipients_close_the_memorandum(email_doc):
+    headings = [b.text for b in email_doc.blocks if b.kind == "heading" and b.level == 2]
+    assert headings[-2:] == [sv("Basis for the decision"), sv("The decision is sent to")]
+    basis, recipients = [b for b in email_doc.blocks if b.kind == "list"][-2:]
+    assert basis.items == [sv("This memorandum, %(date)s", date="2021-04-20"),
+                           sv("Classification of %(name)s (K-R-T-S %(levels)s)", name="E-post och kalender",
+                              levels="2-1-2-2")]
+    assert recipients.items == ["Kommunstyrelsen", "Kommundirektören", "IT-enheten", "Dataskyddsombudet"]
+
+
+def test_the_upper_estimate_is_never_added_to_the_base_estimate(email_doc, bjorkvik):
+    _headings, text, _document = docx_text(documents.render_docx(email_doc))
+    assert mixed_sum() not in text and "2 600" not in text
+    # The chart shows what the text states: the base estimate, 2 mnkr after three years.
+    series = dict(email_doc.chart_series)
+    assert series["Lokal drift i kommunens datacenter"] == [1_200_000, 1_600_000, 2_000_000]
+    assert series["Exchange Online (molntjänst)"] == [50_000, 50_000, 50_000]
+    # The verdict's rationale, computed when the assessor wrote none, keeps them apart too.
+    result = selectors.assessment_analysis(tenant=bjorkvik, assessment=Assessment.objects.get(title=demo.EMAIL_TITLE))
+    local = result.alternatives[1]
+    computed = result.perspectives["economic"].cells[local.pk].computed_rationale
+    assert "2 600" not in text_of(computed) and "600" in computed
+
+
+def test_without_a_written_summary_the_memorandum_summarises_the_analysis(bjorkvik):
+    from placement import services
+
+    assessment = Assessment.objects.get(title=demo.EMAIL_TITLE)
+    services.combined_update(tenant=bjorkvik, assessment=assessment, chosen=None, revision=assessment.revision,
+                             data={"summary": "", "proposal": assessment.proposal})
+    assessment = Assessment.objects.get(pk=assessment.pk)
+    doc = documents.build(tenant=bjorkvik, assessment=assessment)
+    headings = [(i, b.text) for i, b in enumerate(doc.blocks) if b.kind == "heading" and b.level == 2]
+    assert headings[0][1] == sv("Summary") and headings[1][1] == sv("Proposed decision")
+    summary = " ".join(b.text for b in doc.blocks[headings[0][0] + 1:headings[1][0]])
+    cloud = "Exchange Online (molntjänst)"
+    assert sv("The alternatives compared are %(names)s.", names=sv(
+        "%(first)s and %(last)s", first=cloud, last="Lokal drift i kommunens datacenter")) in summary
+    assert sv("The recommended alternative is %(name)s.", name=cloud) in summary
+    assert sv("Residual risks remain with %(name)s: %(risks)s.", name=cloud,
+              risks=sv("%(perspective)s (%(level)s)", perspective="juridik", level="medel")) in summary

@@ -39,6 +39,10 @@ def test_the_seed_figures_add_up_over_three_years():
     assert result.yearly == [Decimal(1_400_000), Decimal(600_000), Decimal(600_000)]
     assert result.cumulative == [Decimal(1_400_000), Decimal(2_000_000), Decimal(2_600_000)]
     assert (result.total, result.firm_total, result.upper_estimates) == (2_600_000, 2_000_000, 600_000)
+    # The base estimate year by year, and the upper estimates apart (a document never adds them up).
+    assert result.firm_yearly == [Decimal(1_200_000), Decimal(400_000), Decimal(400_000)]
+    assert result.upper_yearly == [Decimal(200_000)] * 3
+    assert result.firm_cumulative == [Decimal(1_200_000), Decimal(1_600_000), Decimal(2_000_000)]
     assert (result.one_off, result.recurring) == (800_000, 1_800_000)
     assert result.by_category == {"hardware": 500_000, "consultants": 300_000, "licences": 1_800_000}
 

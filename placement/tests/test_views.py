@@ -320,3 +320,46 @@ def test_the_economy_page_gives_amounts_to_the_ore(login, coordinator, make_asse
     assert "3,716,047.25\xa0SEK" in tables
     # Only the chart's axis rounds; no table does.
     assert "kSEK" not in tables and "MSEK" not in tables
+
+
+def test_the_memorandums_sender_and_recipients_are_edited_and_shown(login, coordinator, member, org_a,
+                                                                    make_assessment):
+    assessment = make_assessment()
+    client = login(coordinator)
+    data = {**_form(client.get(reverse("placement:edit", args=[assessment.pk]))),
+            "department": "Kommunledningsförvaltningen", "case_officer": str(coordinator.pk),
+            "case_officer_title": "Informationssäkerhetssamordnare",
+            "recipients": "Kommunstyrelsen\nIT-enheten"}
+    response = client.post(reverse("placement:edit", args=[assessment.pk]), data)
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert (assessment.department, assessment.case_officer, assessment.case_officer_title, assessment.recipients) == (
+        "Kommunledningsförvaltningen", coordinator, "Informationssäkerhetssamordnare", "Kommunstyrelsen\nIT-enheten")
+    page = client.get(reverse("placement:detail", args=[assessment.pk])).content.decode()
+    assert "Kommunledningsförvaltningen" in page and f"Informationssäkerhetssamordnare, {coordinator.email}" in page
+    assert "Kommunstyrelsen<br>IT-enheten" in page
+    # Only a member of the organisation can be the case officer: the form says so and keeps what was typed.
+    stranger = member(OrganisationFactory(slug="annan-kommun"), "coordinator")
+    data = {**_form(client.get(reverse("placement:edit", args=[assessment.pk]))), "case_officer": str(stranger.pk),
+            "department": "Socialförvaltningen"}
+    response = client.post(reverse("placement:edit", args=[assessment.pk]), data)
+    assert response.status_code == 200 and "case_officer" in response.context["form"].errors
+    assert 'value="Socialförvaltningen"' in response.content.decode()
+    assessment.refresh_from_db()
+    assert (assessment.department, assessment.case_officer) == ("Kommunledningsförvaltningen", coordinator)
+
+
+def test_the_economy_page_states_the_upper_estimate_apart(login, coordinator, make_assessment, tenant):
+    from placement.tests.conftest import cost
+
+    assessment = make_assessment()
+    local = assessment.alternatives.exclude(name="Exchange Online").get()
+    services.alternative_update(tenant=tenant, alternative=local, data={}, revision=local.revision, costs=[
+        cost(2_000_000), cost(200_000, kind=CostKind.RECURRING, upper_estimate=True)])
+    html = login(coordinator).get(reverse("placement:economy", args=[assessment.pk])).content.decode()
+    import re
+
+    table = re.search(r"<table.*?</table>", html, re.S).group(0)
+    assert "Total, base estimate" in table and "Upper estimates, up to" in table
+    assert "2,000,000.00\xa0SEK" in table and "600,000.00\xa0SEK" in table
+    assert "2,600,000" not in table and "of which" not in table
