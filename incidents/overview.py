@@ -19,7 +19,8 @@ def breaches(*, tenants, today) -> list[dict]:
         cases = selectors.attach_clocks(list(selectors.breach_log(tenant=tenant).filter(status__in=OPEN_STATUSES)[:ROWS_SHOWN]), now)
         for case in cases:
             clock = case.next_clock
-            rows.append({"organisation": tenant.organisation.name, "title": str(case.incident),
+            rows.append({"organisation": tenant.organisation.name, "organisation_id": tenant.organisation.pk,
+                         "title": str(case.incident),
                          "url": case.get_absolute_url(), "status": case.get_status_display(),
                          "deadline": clock.due_local if clock else None,
                          "overdue": bool(clock and clock.state == "overdue"), "suspected": case.breach is None})

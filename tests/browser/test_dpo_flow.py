@@ -2,7 +2,7 @@
 
 The data protection officer shared by four municipalities is a member of three of them as DPO
 (the fourth has its own). On the overview across its organisations it finds the third-country
-transfer without a lawful basis in Kommun B, switches to Kommun B, screens a DPIA, asks for and
+transfer without a lawful basis in Kommun B, opens it there (switching to Kommun B), screens a DPIA, asks for and
 gives the DPO's advice; the controller's system owner decides it in a browser session of its own.
 The DPO reports an incident where personal data may be affected: the breach log lists it as
 suspected, and so does the overview's breach section until the coordinator assesses it as a breach.
@@ -27,6 +27,7 @@ from incidents.models import IncidentCase
 from organisations.models import Unit
 from privacy import services
 from privacy.models import Dpia, DpiaStatus
+from tests.browser.test_accessibility import Auditor
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -117,10 +118,11 @@ def _download(page, href: str) -> bytes:
 
 
 def test_the_dpo_finds_the_transfer_screens_a_dpia_logs_a_breach_and_exports_the_record(
-        live_server, new_page, sign_in, org_a, dpo_world):
+        live_server, new_page, sign_in, inject_axe, org_a, dpo_world):
     w = dpo_world
     org_b = w["b"]
     dpo = sign_in(new_page(), DPO_EMAIL)
+    _switch(dpo, org_a)
 
     # 1. The overview across the DPO's organisations: the transfer without basis is Kommun B's.
     menu(dpo, sv("Across my organisations"))
@@ -135,8 +137,14 @@ def test_the_dpo_finds_the_transfer_screens_a_dpia_logs_a_breach_and_exports_the
     expect(dpo.get_by_text("Kommun D")).to_have_count(0)
     expect(dpo.get_by_text(HIDDEN)).to_have_count(0)
 
+    assert Auditor(inject_axe).axe(dpo) == []  # WCAG 2.1 AA, the row's switch-and-open button included
+
+    # … and opens it from there, in Kommun B.
+    click(dpo, row.get_by_role("button", name=ACTIVITY))
+    expect(dpo.locator("#org-switch")).to_have_value(str(org_b.pk))
+    expect(dpo.get_by_role("heading", level=1)).to_have_text(ACTIVITY)
+
     # 2. In Kommun B the DPO screens a DPIA of the activity and asks for, then gives, the advice.
-    _switch(dpo, org_b)
     menu(dpo, sv("Impact assessments (DPIA)"))
     click(dpo, dpo.get_by_role("link", name=sv("New impact assessment (DPIA)")))
     dpo.fill("#id_title", DPIA)
