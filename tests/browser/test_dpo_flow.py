@@ -165,6 +165,12 @@ def test_the_dpo_finds_the_transfer_screens_a_dpia_logs_a_breach_and_exports_the
     expect(dpo.get_by_role("button", name=sv("Decide"))).to_have_count(0)  # the DPO does not decide
     dpia.refresh_from_db()
     assert dpia.status == DpiaStatus.AWAITING_DECISION and dpia.dpo_advice_by == w["dpo"]
+    # From another organisation, the overview lists B's open DPIA and opens it in B.
+    _switch(dpo, org_a)
+    menu(dpo, sv("Across my organisations"))
+    click(dpo, dpo.get_by_role("region", name="Kommun B").get_by_role("button", name=DPIA))
+    expect(dpo.get_by_role("heading", level=1)).to_have_text(DPIA)
+    expect(dpo.locator("#org-switch")).to_have_value(str(org_b.pk))
 
     # 3. The controller's system owner decides, in a browser session of its own.
     owner = sign_in(new_page(), w["owner_b"].email)
