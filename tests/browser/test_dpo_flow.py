@@ -8,7 +8,7 @@ The DPO reports an incident where personal data may be affected: the breach log 
 suspected, and so does the overview's breach section until the coordinator assesses it as a breach.
 Last the DPO exports Socialnämnden's record of processing as Excel, Word and PDF, and the files
 hold the activity. The overview never shows the municipality the DPO is not a member of. The API
-walks the same in privacy/tests/test_pages_api.py.
+walks the same in privacy/tests/test_dpo_journey_api.py.
 """
 
 import datetime
