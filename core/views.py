@@ -53,6 +53,10 @@ def switch_organisation(request):
     target = request.POST.get("next") or "/"
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
+    if request.POST.get("open") == "record":
+        # A record of the new organisation, opened from a page across organisations (the DPO's
+        # overview): land on it; in another organisation it would be a 404 like any other.
+        return redirect(target)
     return redirect(_page_in_any_organisation(target))
 
 

@@ -259,6 +259,7 @@ def export_record(request, unit_id: int, query: Query[RecordFormat]):
 
 
 class TransferRowOut(Schema):
+    id: int = Field(..., description="The record the transfer is on (per source); the pk of an overview action")
     organisation: str
     source: str
     label: str
@@ -275,7 +276,7 @@ class TransferFilters(InputSchema):
 
 
 def _transfer_row(t) -> dict:
-    return {"organisation": t.organisation, "source": t.source, "label": t.label, "url": t.url, "country": t.country,
+    return {"id": t.pk, "organisation": t.organisation, "source": t.source, "label": t.label, "url": t.url, "country": t.country,
             "recipient": t.recipient, "basis": t.basis.basis, "lawful": t.ok, "explanation": t.basis.explanation}
 
 

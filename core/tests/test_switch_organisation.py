@@ -33,3 +33,16 @@ def test_from_a_list_page_it_stays_on_the_same_page(two_orgs_client, org_b):
 def test_from_an_unknown_page_it_lands_on_the_start_page(two_orgs_client, org_b):
     response = two_orgs_client.post(reverse("core:switch_organisation"), {"organisation": org_b.pk, "next": "/no-such/page/"})
     assert response["Location"] == "/"
+
+
+def test_opening_a_record_of_the_new_organisation_lands_on_it(two_orgs_client, org_b):
+    """The DPO's overview opens a row of another organisation: the record is the new one's."""
+    system = SystemFactory(organisation=org_b)
+    target = reverse("inventory:system_detail", args=[system.pk])
+    response = two_orgs_client.post(reverse("core:switch_organisation"),
+                                    {"organisation": org_b.pk, "next": target, "open": "record"})
+    assert response["Location"] == target
+    assert two_orgs_client.get(target).status_code == 200
+    evil = two_orgs_client.post(reverse("core:switch_organisation"),
+                                {"organisation": org_b.pk, "next": "https://evil.example/", "open": "record"})
+    assert evil["Location"] == "/"

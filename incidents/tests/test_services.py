@@ -192,3 +192,21 @@ def test_a_suspected_breach_is_in_the_log_until_assessed_as_none(org_a, as_membe
     services.case_assess(tenant=a, case=case, now=NOW, data={"breach": False, "significant": False,
                                                              "significance_reason": "Ingen påverkan."})
     assert list(selectors.breach_log(tenant=a)) == []
+
+
+def test_the_dpo_overview_marks_a_suspected_breach_until_it_is_assessed(org_a, org_b, as_member):
+    from incidents import overview
+
+    _u, dpo = as_member(org_a, "dpo")
+    case = _report(dpo, title="Felskickad e-post", possible_breach=True)
+    _report(as_member(org_b, "coordinator")[1], title="Kommun B:s läcka", possible_breach=True)
+    _report(dpo, title="Driftstopp utan personuppgifter")
+    rows = overview.breaches(tenants=[dpo], today=NOW.date())
+    assert [(r["organisation"], r["title"], r["suspected"]) for r in rows] == [
+        ("Kommun A", str(case.incident), True)]
+    _u, a = as_member(org_a, "coordinator")
+    services.case_assess(tenant=a, case=case, now=NOW, data={
+        "breach": True, "breach_notifiable": True, "breach_reason": "Uppgifter om hälsa.", "significant": False,
+        "significance_reason": "Ingen driftpåverkan."})
+    assert [(r["title"], r["suspected"]) for r in overview.breaches(tenants=[dpo], today=NOW.date())] == [
+        (str(case.incident), False)]

@@ -94,3 +94,21 @@ def test_an_action_from_the_overview_lands_in_that_organisation_only_where_the_d
                                {"organisation": orgs[org].pk, "kind": "transfer-activity", "pk": row.pk})
         assert response.status_code == 404
     assert Action.objects.count() == 1
+
+
+def test_rows_of_another_organisation_open_there_and_the_active_ones_are_plain_links(dpo_world, client):
+    from core.middleware import SESSION_ORG_KEY
+    from privacy.models import ProcessingActivity
+
+    dpo, orgs = dpo_world
+    client.force_login(dpo)
+    session = client.session
+    session[SESSION_ORG_KEY] = orgs["alfa"].pk
+    session.save()
+    page = client.get(reverse("privacy:overview")).content.decode()
+    alfa = ProcessingActivity.objects.get(organisation=orgs["alfa"])
+    beta = ProcessingActivity.objects.get(organisation=orgs["beta"])
+    assert f'<a href="{alfa.get_absolute_url()}">Behandling i alfa</a>' in page
+    assert f'<input type="hidden" name="organisation" value="{orgs["beta"].pk}"><input type="hidden" name="next" ' \
+           f'value="{beta.get_absolute_url()}"><input type="hidden" name="open" value="record">' in page
+    assert f'<a href="{beta.get_absolute_url()}">' not in page
