@@ -58,7 +58,7 @@ class InputSchema(Schema):
     PostgreSQL can neither store nor compare text with NUL characters (psycopg raises a
     DataError, i.e. a 500), so such input is refused here as invalid (422). So is a body that
     is not a JSON object (a bare string, number or array), and a number where a date belongs
-    (pydantic would read 0 as 1970-01-01).
+    (pydantic would read 0 as 1970-01-01), and a time with a UTC offset no time zone has.
     """
 
     @model_validator(mode="wrap")
@@ -85,6 +85,16 @@ class InputSchema(Schema):
     @classmethod
     def _no_nul(cls, value):
         return _refuse_nul(value)
+
+    @field_validator("*")
+    @classmethod
+    def _real_time_zone(cls, value):
+        # Python takes any UTC offset under 24 hours, PostgreSQL only those of real time zones
+        # (up to ±15:59; psycopg would raise, i.e. a 500), and none is further than ±14 hours.
+        if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+            if abs(value.utcoffset()) > datetime.timedelta(hours=14):
+                raise ValueError(_("The time zone offset must be between -14:00 and +14:00."))
+        return value
 
 
 class RowErrorOut(Schema):

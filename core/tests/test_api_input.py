@@ -49,6 +49,16 @@ def test_a_date_as_text_is_accepted(call):
     assert Action.objects.get().due_date == datetime.date(2026, 6, 30)
 
 
+@pytest.mark.parametrize("offset, status", [("-22:14", 422), ("+14:30", 422), ("+14:00", 201), ("-12:00", 201)],
+                         ids=["beyond_any_zone", "just_beyond", "kiribati", "baker_island"])
+def test_a_time_zone_offset_no_zone_has_is_refused(call, offset, status):
+    # PostgreSQL refuses offsets beyond ±15:59; no real zone is beyond ±14:00.
+    response = call("post", "/api/meetings", {"title": "Driftmöte", "kind": "operations",
+                                              "starts_at": f"2026-10-24T10:00:00{offset}",
+                                              "ends_at": f"2026-10-24T23:00:00{offset}"})
+    assert response.status_code == status, response.content
+
+
 def test_an_unexpected_error_answers_json_not_an_html_500(call, monkeypatch):
     from actions import api as actions_api
 
