@@ -42,7 +42,7 @@ class EvidenceOut(Schema):
     url: str
 
 
-class FindingOut(Schema):
+class AuditFindingOut(Schema):
     rule: str
     title: str
     citation: str
@@ -58,7 +58,7 @@ class ThemeOut(Schema):
     priority_label: str
     citations: list[str]
     recommendations: list[str]
-    findings: list[FindingOut]
+    findings: list[AuditFindingOut]
 
 
 def _theme(group: engine.ThemeGroup) -> dict:
@@ -174,7 +174,7 @@ class ObservationOut(Schema):
         return list(obj.recommendations.all())
 
 
-class AreaOut(Schema):
+class AuditAreaOut(Schema):
     framework: str
     area: str
     level: float
@@ -182,7 +182,7 @@ class AreaOut(Schema):
     previous: float | None
 
 
-class AuditOut(AuditRowOut):
+class AuditRecordOut(AuditRowOut):
     commissioned_by: str
     background: str
     purpose: str
@@ -197,7 +197,7 @@ class AuditOut(AuditRowOut):
     auditors: list[str]
     framework_ids: list[int]
     observations: list[ObservationOut]
-    maturity: list[AreaOut]
+    maturity: list[AuditAreaOut]
     overall_maturity: float | None
     previous_overall_maturity: float | None
 
@@ -226,14 +226,14 @@ def list_audits(request, filters: Query[AuditFilters]):
     return _page(selectors.audit_list(tenant=_tenant(request)), filters.page)
 
 
-@router.get("/audits/{int:audit_id}", response=AuditOut,
+@router.get("/audits/{int:audit_id}", response=AuditRecordOut,
             summary="One audit with its observations, recommendations and maturity per area")
 def get_audit(request, audit_id: int):
     tenant = _tenant(request)
     return _audit_out(tenant, selectors.audit_detail(tenant=tenant, pk=audit_id))
 
 
-class AuditIn(InputSchema):
+class AuditRecordIn(InputSchema):
     kind: AuditKind = AuditKind.AUDIT
     title: str = Field(..., min_length=1, max_length=300)
     reference: str = Field("", max_length=100)
@@ -262,7 +262,7 @@ def _one_line(items: list[str], field: str) -> str:
     return "\n".join(item.strip() for item in items if item.strip())
 
 
-def _audit_data(tenant, payload: AuditIn) -> dict:
+def _audit_data(tenant, payload: AuditRecordIn) -> dict:
     data = payload.dict()
     data["questions"] = _one_line(data["questions"], "questions")
     data["answers"] = _one_line(data["answers"], "answers")
@@ -280,16 +280,16 @@ def _audit_data(tenant, payload: AuditIn) -> dict:
     return data
 
 
-@router.post("/audits", response={201: AuditOut}, summary="Start an audit or a self-assessment")
-def create_audit(request, payload: AuditIn):
+@router.post("/audits", response={201: AuditRecordOut}, summary="Start an audit or a self-assessment")
+def create_audit(request, payload: AuditRecordIn):
     tenant = _tenant(request)
     tenant.new(Audit)
     audit = services.audit_save(tenant=tenant, audit=None, data=_audit_data(tenant, payload))
     return Status(201, _audit_out(tenant, selectors.audit_detail(tenant=tenant, pk=audit.pk)))
 
 
-@router.put("/audits/{int:audit_id}", response=AuditOut, summary="Change an audit (its auditors only)")
-def update_audit(request, audit_id: int, payload: AuditIn):
+@router.put("/audits/{int:audit_id}", response=AuditRecordOut, summary="Change an audit (its auditors only)")
+def update_audit(request, audit_id: int, payload: AuditRecordIn):
     tenant = _tenant(request)
     audit = tenant.get(Audit, audit_id, write=True)
     services.audit_save(tenant=tenant, audit=audit, data=_audit_data(tenant, payload))
@@ -318,7 +318,7 @@ def audit_report(request, audit_id: int, query: Query[ReportFormat]):
                                      filename=documents.filename(audit))
 
 
-class AssessmentOut(Schema):
+class MaturityAssessmentOut(Schema):
     id: int
     audit_id: int
     requirement_id: int
@@ -340,7 +340,7 @@ class AssessmentBody(InputSchema):
     evidence: list[EvidenceIn] = []
 
 
-@router.post("/audits/{int:audit_id}/assessments", response={201: AssessmentOut},
+@router.post("/audits/{int:audit_id}/assessments", response={201: MaturityAssessmentOut},
              summary="Assess one requirement of the audit's frameworks on the maturity scale")
 def assess(request, audit_id: int, payload: AssessmentBody):
     tenant = _tenant(request)
@@ -407,22 +407,22 @@ def add_recommendation(request, observation_id: int, payload: RecommendationIn):
     return Status(201, rec)
 
 
-class ActionIn(InputSchema):
+class AuditActionIn(InputSchema):
     owner: str | None = Field(None, max_length=254, description="E-mail of a member of the audited organisation")
     due_date: datetime.date | None = None
     title: str = Field("", max_length=300, description="Default: the recommendation's text")
 
 
-class ActionCreatedOut(Schema):
+class AuditActionCreatedOut(Schema):
     action_id: int
     title: str
     owner: str
     due_date: datetime.date
 
 
-@router.post("/recommendations/{int:recommendation_id}/action", response={201: ActionCreatedOut},
+@router.post("/recommendations/{int:recommendation_id}/action", response={201: AuditActionCreatedOut},
              summary="Turn a recommendation into an action of the audited organisation's plan (once)")
-def recommendation_action(request, recommendation_id: int, payload: ActionIn):
+def recommendation_action(request, recommendation_id: int, payload: AuditActionIn):
     tenant = _tenant(request)
     recommendation = tenant.get(Recommendation, recommendation_id)
     owner = None

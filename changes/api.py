@@ -35,7 +35,7 @@ def _email(user) -> str | None:
     return user.email if user else None
 
 
-class DecisionOut(Schema):
+class ChangeDecisionOut(Schema):
     id: int
     organisation: str
     decision: str
@@ -137,7 +137,7 @@ class ChangeOut(Schema):
     acceptance_met: bool | None
     closing_report: str
     closed_at: datetime.datetime | None
-    decisions: list[DecisionOut] = []
+    decisions: list[ChangeDecisionOut] = []
 
     @staticmethod
     def resolve_it_company(obj) -> str:
@@ -215,7 +215,7 @@ class ScheduleIn(InputSchema):
     cab_meeting_id: RecordId
 
 
-class DecisionIn(InputSchema):
+class ChangeDecisionIn(InputSchema):
     decision: Decision
     conditions: str = ""
     comment: str = ""
@@ -247,11 +247,11 @@ class AcceptanceIn(InputSchema):
     version: int | None = None
 
 
-class CloseIn(InputSchema):
+class ChangeCloseIn(InputSchema):
     closing_report: str = Field(min_length=1)
 
 
-class AnswerIn(InputSchema):
+class ChangeAnswerIn(InputSchema):
     outcome: Closing
     comment: str = ""
     version: int | None = None
@@ -314,14 +314,14 @@ class ApprovalIn(InputSchema):
     comment: str = ""
 
 
-class SettingsOut(Schema):
+class ChangeSettingsOut(Schema):
     papers_lead_days: int
     separation_high: str
     separation_medium: str
     separation_low: str
 
 
-class SettingsIn(InputSchema):
+class ChangeSettingsIn(InputSchema):
     papers_lead_days: int = Field(5, ge=0, le=60)
     separation_high: Separation = Separation.ALL_DIFFERENT
     separation_medium: Separation = Separation.DEVELOPER_NOT_DEPLOYER
@@ -340,7 +340,7 @@ class PapersOut(Schema):
     sent: list[int]
 
 
-class ConflictOut(Schema):
+class ChangeConflictOut(Schema):
     detail: str
 
 
@@ -483,9 +483,9 @@ def send_papers(request, meeting_id: int):
     return {"sent": [c.pk for c in services.papers_send(tenant=tenant, meeting=meeting)]}
 
 
-@router.put("/{int:change_id}/decision", response={200: DecisionOut, 409: ConflictOut},
+@router.put("/{int:change_id}/decision", response={200: ChangeDecisionOut, 409: ChangeConflictOut},
             summary="Your organisation's decision (send `version` to avoid overwriting)")
-def put_decision(request, change_id: int, payload: DecisionIn):
+def put_decision(request, change_id: int, payload: ChangeDecisionIn):
     tenant = request.tenant
     change = tenant.get(Change, change_id)
     try:
@@ -517,7 +517,7 @@ def put_test_environment(request, change_id: int, payload: TestEnvironmentIn):
     return _detail(request, change_id)
 
 
-@router.put("/{int:change_id}/acceptance-test", response={200: AcceptanceOut, 409: ConflictOut},
+@router.put("/{int:change_id}/acceptance-test", response={200: AcceptanceOut, 409: ChangeConflictOut},
             summary="Your organisation's acceptance test, before deployment")
 def put_acceptance(request, change_id: int, payload: AcceptanceIn):
     tenant = request.tenant
@@ -532,16 +532,16 @@ def put_acceptance(request, change_id: int, payload: AcceptanceIn):
 
 
 @router.post("/{int:change_id}/close", response=ChangeDetailOut, summary="Send the closing report of a deployed change")
-def close(request, change_id: int, payload: CloseIn):
+def close(request, change_id: int, payload: ChangeCloseIn):
     tenant = request.tenant
     change = tenant.get(Change, change_id)
     services.change_close(tenant=tenant, change=change, report=payload.closing_report)
     return _detail(request, change_id)
 
 
-@router.put("/{int:change_id}/closing-answer", response={200: AnswerOut, 409: ConflictOut},
+@router.put("/{int:change_id}/closing-answer", response={200: AnswerOut, 409: ChangeConflictOut},
             summary="Confirm the closing report or raise a remark (it becomes an action in your plan)")
-def put_answer(request, change_id: int, payload: AnswerIn):
+def put_answer(request, change_id: int, payload: ChangeAnswerIn):
     tenant = request.tenant
     change = tenant.get(Change, change_id)
     try:
@@ -603,15 +603,15 @@ def create_approval(request, payload: ApprovalIn):
     return Status(201, obj)
 
 
-@router.get("/settings", response=SettingsOut, summary="Your organisation's change settings")
+@router.get("/settings", response=ChangeSettingsOut, summary="Your organisation's change settings")
 def get_settings(request):
     tenant = request.tenant
     tenant.require(Perm.VIEW)
     return tenant.scope(ChangeSettings).first() or ChangeSettings(organisation=tenant.organisation)
 
 
-@router.put("/settings", response=SettingsOut, summary="Change the lead days and the separation of duties per level")
-def put_settings(request, payload: SettingsIn):
+@router.put("/settings", response=ChangeSettingsOut, summary="Change the lead days and the separation of duties per level")
+def put_settings(request, payload: ChangeSettingsIn):
     tenant = request.tenant
     if not tenant.customers().exists():
         raise PermissionDenied

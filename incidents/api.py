@@ -40,7 +40,7 @@ def _aware(value: datetime.datetime | None) -> datetime.datetime | None:
     return value
 
 
-class ClockOut(Schema):
+class IncidentClockOut(Schema):
     stage: str
     title: str
     due: datetime.datetime | None
@@ -68,7 +68,7 @@ class ClockOut(Schema):
         return str(obj.stage.citation)
 
 
-class SubmissionOut(Schema):
+class StageSubmissionOut(Schema):
     id: int
     stage: str
     submitted_at: datetime.datetime
@@ -78,7 +78,7 @@ class SubmissionOut(Schema):
     late_reason: str
 
 
-class CaseOut(Schema):
+class IncidentCaseOut(Schema):
     id: int
     incident_id: int
     reference: str = Field(..., alias="incident.reference")
@@ -103,7 +103,7 @@ class CaseOut(Schema):
     next_deadline: datetime.datetime | None
     next_stage: str
     version: int
-    clocks: list[ClockOut] = []
+    clocks: list[IncidentClockOut] = []
 
     @staticmethod
     def resolve_severity(obj) -> str | None:
@@ -114,8 +114,8 @@ class CaseOut(Schema):
         return getattr(obj, "clocks", [])
 
 
-class CaseDetailOut(CaseOut):
-    submissions: list[SubmissionOut] = []
+class IncidentCaseDetailOut(IncidentCaseOut):
+    submissions: list[StageSubmissionOut] = []
     system_ids: list[int] = []
     information_type_ids: list[int] = []
     risk_ids: list[int] = []
@@ -137,14 +137,14 @@ class CaseDetailOut(CaseOut):
         return sorted(r.pk for r in obj.risks.all())
 
 
-class CasePage(Schema):
+class IncidentCasePage(Schema):
     count: int
     page: int
     pages: int
-    results: list[CaseOut]
+    results: list[IncidentCaseOut]
 
 
-class CaseFilters(InputSchema):
+class IncidentCaseFilters(InputSchema):
     q: str = Field("", max_length=100)
     state: str = Field("", pattern="^(|open|closed)$")
     significant: bool = False
@@ -159,8 +159,8 @@ def _case(request, pk) -> IncidentCase:
     return selectors.attach_clocks([case], timezone.now())[0]
 
 
-@router.get("/cases", response=CasePage, summary="The organisation's incident cases with their clocks")
-def list_cases(request, filters: Query[CaseFilters]):
+@router.get("/cases", response=IncidentCasePage, summary="The organisation's incident cases with their clocks")
+def list_cases(request, filters: Query[IncidentCaseFilters]):
     now = timezone.now()
     qs = selectors.case_list(tenant=request.tenant, q=filters.q, state=filters.state, significant=filters.significant,
                              breach=filters.breach, due_soon=filters.due, without_review=filters.without_review,
@@ -171,7 +171,7 @@ def list_cases(request, filters: Query[CaseFilters]):
             "results": selectors.attach_clocks(list(page), now)}
 
 
-@router.get("/cases/{int:case_id}", response=CaseDetailOut, summary="One incident case")
+@router.get("/cases/{int:case_id}", response=IncidentCaseDetailOut, summary="One incident case")
 def get_case(request, case_id: int):
     return _case(request, case_id)
 
@@ -203,7 +203,7 @@ class IncidentOut(Schema):
     addressed_at: datetime.datetime | None
     organisation: str = Field(..., alias="organisation.name")
     addressee_ids: list[int] = []
-    cases: list[CaseOut] = []
+    cases: list[IncidentCaseOut] = []
 
     @staticmethod
     def resolve_addressee_ids(obj):
@@ -222,7 +222,7 @@ def _incident(request, pk) -> Incident:
     return incident
 
 
-@router.post("/incidents", response={201: CaseDetailOut}, summary="Report an incident (and address it to those affected)")
+@router.post("/incidents", response={201: IncidentCaseDetailOut}, summary="Report an incident (and address it to those affected)")
 def report_incident(request, payload: IncidentIn):
     tenant = request.tenant
     tenant.new(Incident)
@@ -247,13 +247,13 @@ def get_incident(request, incident_id: int):
     return _incident(request, incident_id)
 
 
-class AddresseesIn(InputSchema):
+class IncidentAddresseesIn(InputSchema):
     organisation_ids: list[RecordId] = Field(..., min_length=1)
 
 
 @router.post("/incidents/{int:incident_id}/addressees", response=IncidentOut,
              summary="Tell more of the organisations served; their clocks start now")
-def address_incident(request, incident_id: int, payload: AddresseesIn):
+def address_incident(request, incident_id: int, payload: IncidentAddresseesIn):
     tenant = request.tenant
     incident = tenant.get(Incident, incident_id, write=True)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisation_ids))
@@ -263,21 +263,21 @@ def address_incident(request, incident_id: int, payload: AddresseesIn):
     return _incident(request, incident_id)
 
 
-class TextIn(InputSchema):
+class IncidentTextIn(InputSchema):
     text: str = Field(..., min_length=1)
     at: datetime.datetime | None = None
 
 
 @router.post("/incidents/{int:incident_id}/updates", response={201: dict},
              summary="A timeline update for every organisation told")
-def add_update(request, incident_id: int, payload: TextIn):
+def add_update(request, incident_id: int, payload: IncidentTextIn):
     incident = request.tenant.get(Incident, incident_id)
     update = services.incident_update_add(tenant=request.tenant, incident=incident, text=payload.text,
                                           at=_aware(payload.at))
     return Status(201, {"id": update.pk, "at": update.at.isoformat(), "text": update.text})
 
 
-class AssessmentIn(InputSchema):
+class CaseAssessmentIn(InputSchema):
     version: int | None = Field(None, description="The version you read; a newer one is a conflict (409)")
     severity_id: RecordId | None = None
     manager: str | None = Field(None, description="E-mail of a member")
@@ -293,9 +293,9 @@ class AssessmentIn(InputSchema):
     risk_ids: list[RecordId] | None = None
 
 
-@router.post("/cases/{int:case_id}/assessment", response=CaseDetailOut,
+@router.post("/cases/{int:case_id}/assessment", response=IncidentCaseDetailOut,
              summary="The organisation's own assessment: severity, significance, breach")
-def assess_case(request, case_id: int, payload: AssessmentIn):
+def assess_case(request, case_id: int, payload: CaseAssessmentIn):
     tenant = request.tenant
     case = tenant.get(IncidentCase, case_id)
     data = payload.dict(exclude_unset=True)
@@ -325,7 +325,7 @@ def assess_case(request, case_id: int, payload: AssessmentIn):
     return _case(request, case_id)
 
 
-class SubmissionIn(InputSchema):
+class StageSubmissionIn(InputSchema):
     stage: Stage
     submitted_at: datetime.datetime
     reference: str = Field("", max_length=100)
@@ -333,9 +333,9 @@ class SubmissionIn(InputSchema):
     content: dict = Field({}, description="The stage's content fields (see GET …/reports/{stage})")
 
 
-@router.post("/cases/{int:case_id}/submissions", response={201: SubmissionOut},
+@router.post("/cases/{int:case_id}/submissions", response={201: StageSubmissionOut},
              summary="Record a report submitted to the authority of its stage")
-def submit_stage(request, case_id: int, payload: SubmissionIn):
+def submit_stage(request, case_id: int, payload: StageSubmissionIn):
     case = request.tenant.get(IncidentCase, case_id)
     allowed = {key for key, _label, _kind in documents.stage_fields(payload.stage)}
     unknown = set(payload.content) - allowed
@@ -359,24 +359,24 @@ def stage_report(request, case_id: int, stage: str):
 
 
 @router.post("/cases/{int:case_id}/notes", response={201: dict}, summary="A note on the organisation's timeline")
-def add_note(request, case_id: int, payload: TextIn):
+def add_note(request, case_id: int, payload: IncidentTextIn):
     case = request.tenant.get(IncidentCase, case_id)
     note = services.note_add(tenant=request.tenant, case=case, text=payload.text, at=_aware(payload.at))
     return Status(201, {"id": note.pk, "at": note.at.isoformat(), "text": note.text})
 
 
-class AtIn(InputSchema):
+class IncidentAtIn(InputSchema):
     at: datetime.datetime | None = None
 
 
-@router.post("/cases/{int:case_id}/handling-ended", response=CaseDetailOut, summary="Handling of the incident has ended")
-def end_handling(request, case_id: int, payload: AtIn):
+@router.post("/cases/{int:case_id}/handling-ended", response=IncidentCaseDetailOut, summary="Handling of the incident has ended")
+def end_handling(request, case_id: int, payload: IncidentAtIn):
     case = request.tenant.get(IncidentCase, case_id)
     services.case_end_handling(tenant=request.tenant, case=case, at=_aware(payload.at))
     return _case(request, case_id)
 
 
-class ReviewIn(InputSchema):
+class IncidentReviewIn(InputSchema):
     held_on: datetime.date
     participants: str = Field(..., min_length=1)
     supplier_took_part: bool = False
@@ -386,14 +386,14 @@ class ReviewIn(InputSchema):
     went_badly: str = ""
 
 
-class LessonOut(Schema):
+class IncidentLessonOut(Schema):
     id: int
     text: str
     action_id: int | None
     risk_id: int | None
 
 
-class ReviewOut(Schema):
+class IncidentReviewOut(Schema):
     held_on: datetime.date
     participants: str
     supplier_took_part: bool
@@ -402,7 +402,7 @@ class ReviewOut(Schema):
     went_well: str
     went_badly: str
     completed_at: datetime.datetime | None
-    lessons: list[LessonOut] = []
+    lessons: list[IncidentLessonOut] = []
 
     @staticmethod
     def resolve_lessons(obj):
@@ -417,19 +417,19 @@ def _review(request, case_id) -> Review:
     return review
 
 
-@router.get("/cases/{int:case_id}/review", response=ReviewOut, summary="The post-incident review")
+@router.get("/cases/{int:case_id}/review", response=IncidentReviewOut, summary="The post-incident review")
 def get_review(request, case_id: int):
     return _review(request, case_id)
 
 
-@router.put("/cases/{int:case_id}/review", response=ReviewOut, summary="Write the post-incident review")
-def put_review(request, case_id: int, payload: ReviewIn):
+@router.put("/cases/{int:case_id}/review", response=IncidentReviewOut, summary="Write the post-incident review")
+def put_review(request, case_id: int, payload: IncidentReviewIn):
     case = request.tenant.get(IncidentCase, case_id)
     services.review_save(tenant=request.tenant, case=case, data=payload.dict())
     return _review(request, case_id)
 
 
-class LessonIn(InputSchema):
+class IncidentLessonIn(InputSchema):
     text: str = Field(..., min_length=1)
     owner: str = Field(..., description="E-mail of the member who owns the action")
     due_date: datetime.date
@@ -437,9 +437,9 @@ class LessonIn(InputSchema):
     new_risk: str = Field("", max_length=200, description="Title of a new risk for the register")
 
 
-@router.post("/cases/{int:case_id}/review/lessons", response={201: LessonOut},
+@router.post("/cases/{int:case_id}/review/lessons", response={201: IncidentLessonOut},
              summary="A lesson of the review; it becomes an action in the action plan")
-def add_lesson(request, case_id: int, payload: LessonIn):
+def add_lesson(request, case_id: int, payload: IncidentLessonIn):
     tenant = request.tenant
     review = _review(request, case_id)
     owner = tenant.users().filter(email__iexact=payload.owner).first()
@@ -455,31 +455,31 @@ def add_lesson(request, case_id: int, payload: LessonIn):
     return Status(201, lesson)
 
 
-@router.post("/cases/{int:case_id}/review/complete", response=ReviewOut, summary="Complete the review")
+@router.post("/cases/{int:case_id}/review/complete", response=IncidentReviewOut, summary="Complete the review")
 def complete_review(request, case_id: int):
     case = request.tenant.get(IncidentCase, case_id)
     services.review_save(tenant=request.tenant, case=case, data={}, complete=True)
     return _review(request, case_id)
 
 
-class CloseIn(InputSchema):
+class CaseCloseIn(InputSchema):
     note: str = ""
     without_review: bool = Field(False, description="Close without the required review, as a recorded deviation")
 
 
-@router.post("/cases/{int:case_id}/close", response=CaseDetailOut, summary="Close the organisation's case")
-def close_case(request, case_id: int, payload: CloseIn):
+@router.post("/cases/{int:case_id}/close", response=IncidentCaseDetailOut, summary="Close the organisation's case")
+def close_case(request, case_id: int, payload: CaseCloseIn):
     case = request.tenant.get(IncidentCase, case_id)
     services.case_close(tenant=request.tenant, case=case, note=payload.note, without_review=payload.without_review)
     return _case(request, case_id)
 
 
-class PageIn(InputSchema):
+class IncidentPageIn(InputSchema):
     page: int = Field(1, ge=1)
 
 
-@router.get("/clocks", response=CasePage, summary="Open cases with a running deadline, the most urgent first")
-def list_clocks(request, query: Query[PageIn]):
+@router.get("/clocks", response=IncidentCasePage, summary="Open cases with a running deadline, the most urgent first")
+def list_clocks(request, query: Query[IncidentPageIn]):
     request.tenant.require(Perm.INCIDENT_HANDLE)
     paginator = Paginator(selectors.clock_overview(tenant=request.tenant), 50)
     page = paginator.get_page(query.page)
@@ -487,8 +487,8 @@ def list_clocks(request, query: Query[PageIn]):
             "results": selectors.attach_clocks(list(page), timezone.now())}
 
 
-@router.get("/breaches", response=CasePage, summary="The breach log (GDPR art. 33(5))")
-def list_breaches(request, query: Query[PageIn]):
+@router.get("/breaches", response=IncidentCasePage, summary="The breach log (GDPR art. 33(5))")
+def list_breaches(request, query: Query[IncidentPageIn]):
     paginator = Paginator(selectors.breach_log(tenant=request.tenant), 50)
     page = paginator.get_page(query.page)
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages,
