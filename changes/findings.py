@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from changes.models import Change, ChangeDecision, ClosingConfirmation, Kind, Level, Status
-from core.findings import LONG, MEDIUM, Evidence, Rule
+from core.findings import LONG, Evidence, Rule
 
 # A closing report unanswered this long after it was sent is never going to be confirmed.
 CONFIRM_DAYS = 30
@@ -77,13 +77,13 @@ def _emergency_not_reviewed(tenant, *, today):
 RULES = [
     Rule("changes.without_separation", "change_involvement",
          gettext_lazy("Changes are deployed without separation of development, test and deployment"),
-         gettext_lazy("ISO/IEC 27001:2022 A.5.3, A.8.32"), MEDIUM,
+         gettext_lazy("ISO/IEC 27001:2022 A.5.3, A.8.32"), LONG,
          gettext_lazy("Require that someone other than the developer tests a change and that a third person "
                       "deploys it, as the change's risk demands, and record every exception with its reason."),
          _without_separation),
     Rule("changes.without_acceptance", "change_involvement",
          gettext_lazy("Changes are deployed without the acceptance test the municipality asked for"),
-         gettext_lazy("ISO/IEC 27001:2022 A.8.29, A.8.32"), MEDIUM,
+         gettext_lazy("ISO/IEC 27001:2022 A.8.29, A.8.32"), LONG,
          gettext_lazy("Deploy a change only once every municipality that asked for an acceptance test has "
                       "passed it."), _without_acceptance),
     Rule("changes.closing_not_confirmed", "change_involvement",
@@ -93,7 +93,7 @@ RULES = [
                       "follows up what was changed in its systems."), _closing_not_confirmed),
     Rule("changes.emergency_not_reviewed", "change_involvement",
          gettext_lazy("Emergency changes are not reviewed at the next CAB"),
-         gettext_lazy("ISO/IEC 27001:2022 A.8.32"), MEDIUM,
+         gettext_lazy("ISO/IEC 27001:2022 A.8.32"), LONG,
          gettext_lazy("Bring every emergency change to the next CAB, where each affected municipality records "
                       "its decision on it."), _emergency_not_reviewed),
 ]

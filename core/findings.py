@@ -59,6 +59,7 @@ THEMES = [
           LONG),
     Theme("change_involvement", _("The organisation is not sufficiently involved in change management"), LONG),
     Theme("privacy", _("The processing of personal data lacks agreements or a lawful basis"), SHORT),
+    Theme("incident_reporting", _("Incidents are not reported to the authorities on time"), SHORT),
     Theme("action_follow_up", _("Decided actions are not carried out on time"), MEDIUM),
 ]
 THEMES_BY_KEY = {theme.key: theme for theme in THEMES}

@@ -55,7 +55,7 @@ RULES = [
          gettext_lazy("Agree with the supplier on a process for evaluating incidents together: causes, what was "
                       "done, what went well and badly, and lessons that become actions."),
          _supplier_incidents_not_evaluated_jointly),
-    Rule("incidents.deadline_missed", "incident_evaluation",
+    Rule("incidents.deadline_missed", "incident_reporting",
          gettext_lazy("Reports to authorities were late or are overdue"),
          gettext_lazy("Cybersecurity Act (2025:1506) ch. 2; NIS2 art. 23(4); GDPR art. 33(1)"), SHORT,
          gettext_lazy("Give the incident manager the legal deadlines at a glance and a deputy, and report within "
