@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from core.tenancy import tenant_for
 from incidents import services
-from incidents.models import Incident, IncidentCase, Severity
+from incidents.models import Incident, IncidentCase, Severity, ensure_default_severities
 from inventory.models import System
 from trail.context import acting_as
 
@@ -23,6 +23,7 @@ D = datetime.timedelta(days=1)
 
 
 def _severity(rank: int) -> Severity:
+    ensure_default_severities()
     return Severity.objects.get(organisation=None, rank=rank)
 
 

@@ -16,7 +16,15 @@ from django.utils import timezone
 
 from demo.generated import insert
 from incidents import rules
-from incidents.models import Category, Incident, IncidentCase, Severity, StageSubmission, Status
+from incidents.models import (
+    Category,
+    Incident,
+    IncidentCase,
+    Severity,
+    StageSubmission,
+    Status,
+    ensure_default_severities,
+)
 from organisations.models import OrganisationKind
 
 INCIDENTS_AT_SCALE_1 = 100_000
@@ -58,6 +66,7 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
     if not municipalities:
         return counts
     now = timezone.now()
+    ensure_default_severities()
     severities = list(Severity.objects.filter(organisation=None).order_by("rank"))
     total = incident_count(scale)
     served = {s.pk: list(s.customers.filter(pk__in=[m.pk for m in municipalities]).values_list("pk", flat=True))

@@ -59,6 +59,18 @@ class Severity(CatalogueTenantModel):
         return self.name
 
 
+# The default scale's steps: (rank, post-incident review required). High and critical incidents
+# are reviewed; an organisation with a scale of its own decides that per step.
+DEFAULT_SEVERITIES = [(1, False), (2, False), (3, True), (4, True)]
+
+
+def ensure_default_severities() -> None:
+    """The shared default scale (also loaded by migration 0002; a flushed test database or a
+    restored one may lack it)."""
+    for rank, review in DEFAULT_SEVERITIES:
+        Severity.objects.get_or_create(organisation=None, rank=rank, defaults={"review_required": review})
+
+
 class Incident(AddressedTenantModel):
     edit_perm = Perm.INCIDENT_REPORT
     reference = models.CharField(_("reference"), max_length=30)
