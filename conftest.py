@@ -55,3 +55,30 @@ def login(client):
         return client
 
     return do
+
+
+@pytest.fixture
+def as_member(member):
+    """as_member(org, role) → (user, Tenant): a member and the tenant the services take."""
+    from core.tenancy import tenant_for
+
+    def make(org, role, email=None):
+        user = member(org, role, email=email)
+        return user, tenant_for(user, org.pk)
+
+    return make
+
+
+@pytest.fixture
+def api_headers():
+    """api_headers(user, org=None) → the headers of an API call with a new token of `user`."""
+    from accounts.models import ApiToken
+
+    def make(user, org=None):
+        _token, raw = ApiToken.issue(user=user, name="test")
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        if org is not None:
+            headers["HTTP_X_ORGANISATION"] = org.slug
+        return headers
+
+    return make

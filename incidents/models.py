@@ -241,49 +241,48 @@ class StageSubmission(ChildTenantModel):
         return reverse("incidents:case_detail", args=[self.case_id])
 
 
-class IncidentUpdate(ChildTenantModel):
-    """A timeline entry of the registering organisation, read by every organisation told."""
+class TimelineEntry(ChildTenantModel):
+    """Who did or learnt what, and when: one line of an incident's timeline."""
 
     edit_perm = Perm.INCIDENT_HANDLE
-    parent_field = "incident"
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates",
-                                 verbose_name=_("incident"))
     at = models.DateTimeField(_("when"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+", verbose_name=_("by"))
     text = models.TextField(_("what was done or learnt"))
 
     class Meta:
+        abstract = True
         ordering = ["at", "pk"]
-        verbose_name = _("incident update")
-        verbose_name_plural = _("incident updates")
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class IncidentUpdate(TimelineEntry):
+    """A timeline entry of the registering organisation, read by every organisation told."""
+
+    parent_field = "incident"
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="updates",
+                                 verbose_name=_("incident"))
+
+    class Meta(TimelineEntry.Meta):
+        verbose_name = _("incident update")
+        verbose_name_plural = _("incident updates")
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:incident_detail", args=[self.incident_id])
 
 
-class CaseNote(ChildTenantModel):
+class CaseNote(TimelineEntry):
     """A timeline entry of one organisation's own handling, read by it and the registering organisation."""
 
-    edit_perm = Perm.INCIDENT_HANDLE
     parent_field = "case"
     case = models.ForeignKey(IncidentCase, on_delete=models.CASCADE, related_name="notes",
                              verbose_name=_("incident case"))
-    at = models.DateTimeField(_("when"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name=_("by"))
-    text = models.TextField(_("what was done or learnt"))
 
-    class Meta:
-        ordering = ["at", "pk"]
+    class Meta(TimelineEntry.Meta):
         verbose_name = _("note")
         verbose_name_plural = _("notes")
-
-    def __str__(self) -> str:
-        return self.text[:60]
 
     def get_absolute_url(self) -> str:
         return reverse("incidents:case_detail", args=[self.case_id])

@@ -9,7 +9,6 @@ from actions.models import Action
 from audits import services
 from audits.frameworks import load_frameworks
 from audits.models import Framework
-from core.tenancy import tenant_for
 
 
 @pytest.fixture(autouse=True)
@@ -30,16 +29,6 @@ def today():
     """The pages compute the findings for today."""
     return timezone.localdate()
 
-
-@pytest.fixture
-def as_member(member):
-    """as_member(org, role) → (user, Tenant)."""
-
-    def make(org, role, email=None):
-        user = member(org, role, email=email)
-        return user, tenant_for(user, org.pk)
-
-    return make
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ def _post(client, url, headers, body):
     return client.post(url, body, content_type="application/json", **headers)
 
 
-def test_api_journey(client, served, org_a, org_b, member, api):
-    lead = api(member(served, "security_lead"), served)
+def test_api_journey(client, served, org_a, org_b, member, api_headers):
+    lead = api_headers(member(served, "security_lead"), served)
     now = timezone.now()
     response = _post(client, "/api/incidents/incidents", lead, {
         "title": "Avbrott i lönesystemet", "description": "Lönesystemet svarar inte.", "category": "outage",
@@ -27,7 +27,7 @@ def test_api_journey(client, served, org_a, org_b, member, api):
     assert sorted(c["organisation"] for c in detail["cases"]) == ["Drift AB", "Kommun A", "Kommun B"]
 
     coordinator = member(org_a, "coordinator")
-    a = api(coordinator, org_a)
+    a = api_headers(coordinator, org_a)
     cases = client.get("/api/incidents/cases?state=open", **a).json()
     assert cases["count"] == 1
     case = cases["results"][0]
@@ -73,13 +73,13 @@ def test_api_journey(client, served, org_a, org_b, member, api):
     assert Action.objects.get(pk=lesson.json()["action_id"]).organisation_id == org_a.pk
 
     # Kommun B never reads Kommun A's case.
-    b = api(member(org_b, "coordinator"), org_b)
+    b = api_headers(member(org_b, "coordinator"), org_b)
     assert client.get(f"/api/incidents/cases/{case['id']}", **b).status_code == 404
     assert IncidentCase.objects.get(pk=case["id"]).significant is True
 
 
-def test_api_refuses_bad_input_with_json(client, org_a, member, api):
-    a = api(member(org_a, "coordinator"), org_a)
+def test_api_refuses_bad_input_with_json(client, org_a, member, api_headers):
+    a = api_headers(member(org_a, "coordinator"), org_a)
     future = (timezone.now() + datetime.timedelta(hours=2)).isoformat()
     response = _post(client, "/api/incidents/incidents", a, {"title": "X", "description": "Y", "detected_at": future})
     assert response.status_code == 422 and "future" in str(response.json()["errors"])

@@ -63,12 +63,12 @@ def _post(client, url, body, headers):
     return client.post(url, json.dumps(body), content_type="application/json", **headers)
 
 
-def test_the_dpo_journey_through_the_api(client, api, world):
+def test_the_dpo_journey_through_the_api(client, api_headers, world):
     w = world
-    dpo = api(w["dpo"], w["b"])
+    dpo = api_headers(w["dpo"], w["b"])
 
     # The overview across the DPO's organisations: A, B and C; the transfer without basis is B's.
-    overview = client.get("/api/privacy/overview", **api(w["dpo"])).json()
+    overview = client.get("/api/privacy/overview", **api_headers(w["dpo"])).json()
     assert [p["organisation"] for p in overview["organisations"]] == ["kommun-a", "kommun-b", "kommun-c"]
     transfers = [(p["organisation"], t["label"], t["country"], t["lawful"])
                  for p in overview["organisations"] for t in p["transfers_without_basis"]]
@@ -90,7 +90,7 @@ def test_the_dpo_journey_through_the_api(client, api, world):
     refused = _post(client, f"/api/privacy/dpias/{dpia}/decision", {"decision": "proceed", "reason": "Ok"}, dpo)
     assert refused.status_code == 403 and "detail" in refused.json()
     decided = _post(client, f"/api/privacy/dpias/{dpia}/decision",
-                    {"decision": "proceed", "reason": "Restrisken är godtagbar."}, api(w["owner_b"], w["b"]))
+                    {"decision": "proceed", "reason": "Restrisken är godtagbar."}, api_headers(w["owner_b"], w["b"]))
     assert decided.status_code == 200
     assert (decided.json()["status"], decided.json()["decided_by"]) == ("decided", w["owner_b"].email)
 
@@ -108,7 +108,7 @@ def test_the_dpo_journey_through_the_api(client, api, world):
     # The coordinator assesses it as a breach likely to result in a risk.
     assessed = _post(client, f"/api/incidents/cases/{case}/assessment", {
         "breach": True, "breach_notifiable": True, "breach_reason": "Uppgifter om hälsa.", "significant": False,
-        "significance_reason": "Ingen driftpåverkan."}, api(w["coordinator_b"], w["b"]))
+        "significance_reason": "Ingen driftpåverkan."}, api_headers(w["coordinator_b"], w["b"]))
     assert assessed.status_code == 200 and assessed.json()["breach"] is True
     breaches = client.get("/api/privacy/overview", **dpo).json()["breaches"]
     assert [(b["organisation"], b["title"], b["suspected"]) for b in breaches] == [
@@ -125,13 +125,13 @@ def test_the_dpo_journey_through_the_api(client, api, world):
     assert client.get(url, {"format": "pdf"}, **dpo).content.startswith(b"%PDF")
 
 
-def test_the_api_overview_and_its_actions_never_reach_an_organisation_the_dpo_is_not_a_member_of(client, api, world):
+def test_the_api_overview_and_its_actions_never_reach_an_organisation_the_dpo_is_not_a_member_of(client, api_headers, world):
     w = world
-    dpo = api(w["dpo"], w["b"])
+    dpo = api_headers(w["dpo"], w["b"])
     [row] = [t for p in client.get("/api/privacy/overview", **dpo).json()["organisations"]
              for t in p["transfers_without_basis"]]
     kind = f"transfer-{row['source']}"
-    outside = client.get("/api/privacy/overview", **api(w["dpo"], w["d"]))
+    outside = client.get("/api/privacy/overview", **api_headers(w["dpo"], w["d"]))
     assert outside.status_code == 403 and "detail" in outside.json()
     action = _post(client, "/api/privacy/overview/actions",
                    {"organisation": "kommun-d", "kind": "transfer-activity", "pk": w["activity_d"].pk}, dpo)

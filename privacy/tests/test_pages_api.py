@@ -95,8 +95,8 @@ def test_agreement_pages_flag_gaps_and_missing_agreements(org_a, member, login, 
     assert "Every processor has an agreement" in client.get(reverse("privacy:dpa_list")).content.decode()
 
 
-def test_the_api_applies_the_same_rules(org_a, org_b, member, client, api, units_a, activity, tenant_a):
-    headers = api(tenant_a.user, org_a)
+def test_the_api_applies_the_same_rules(org_a, org_b, member, client, api_headers, units_a, activity, tenant_a):
+    headers = api_headers(tenant_a.user, org_a)
     body = {"name": "Utan grund", "controller_ids": [units_a["bun"].pk], "status": "complete"}
     response = client.post("/api/privacy/activities", json.dumps(body), content_type="application/json", **headers)
     assert response.status_code == 422
@@ -112,15 +112,15 @@ def test_the_api_applies_the_same_rules(org_a, org_b, member, client, api, units
     assert transfer.status_code == 201 and transfer.json()["lawful"] is False
     rows = client.get("/api/privacy/transfers?without_basis=true", **headers).json()
     assert [(r["label"], r["country"]) for r in rows] == [("Utredningar enligt SoL", "US")]
-    other = api(member(org_b, "coordinator"), org_b)
+    other = api_headers(member(org_b, "coordinator"), org_b)
     assert client.get(f"/api/privacy/activities/{activity.pk}", **other).status_code == 404
     export = client.get(f"/api/privacy/controllers/{units_a['sn'].pk}/record?format=xlsx", **headers)
     assert export.status_code == 200 and export.content.startswith(b"PK")
 
 
-def test_the_api_refuses_a_decision_without_advice(org_a, member, client, api, tenant_a):
+def test_the_api_refuses_a_decision_without_advice(org_a, member, client, api_headers, tenant_a):
     dpia = services.dpia_save(tenant=tenant_a, dpia=None, data={"title": "DPIA"})
-    headers = api(member(org_a, "system_owner"), org_a)
+    headers = api_headers(member(org_a, "system_owner"), org_a)
     response = client.post(f"/api/privacy/dpias/{dpia.pk}/decision",
                            json.dumps({"decision": "proceed", "reason": "Ok"}), content_type="application/json",
                            **headers)
