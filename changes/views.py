@@ -59,6 +59,7 @@ def change_list(request):
     query.pop("page", None)
     return render(request, "changes/change_list.html", {
         "page": page, "form": form, "query": query.urlencode(), "it_company": _is_it_company(tenant),
+        "can_configure": _is_it_company(tenant) and tenant.can(Perm.CHANGE_EXCEPTION),
         "system": filters.get("system"),
         "can_request": tenant.can(Perm.CHANGE_REQUEST) and tenant.organisation.suppliers.exists(),
         "to_review": list(selectors.emergency_to_review(tenant=tenant)[:20]) if _is_it_company(tenant) else [],

@@ -23,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import CharField, F, IntegerField, Value
+from django.db.models.functions import Cast
 from django.utils import dateformat, formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.functional import Promise
@@ -93,7 +94,7 @@ NAMERS: dict[str, Namer] = {
 def _default_severity(rank) -> str:
     from incidents.models import DEFAULT_SEVERITY_NAMES
 
-    return str(DEFAULT_SEVERITY_NAMES.get(rank, rank))
+    return str(DEFAULT_SEVERITY_NAMES.get(int(rank), rank)) if str(rank).isdigit() else str(rank)
 
 # Reference data every signed-in member may read: resolved without a tenant scope.
 PUBLIC = {"organisations.organisation", "contenttypes.contenttype", "requirements.control"}
@@ -158,7 +159,10 @@ def resolve_names(refs: dict[type[models.Model], set[int]], *, tenant) -> dict[t
         if not ids or namer is None or readable is None:
             continue
         columns = {
-            f"trail_c{n}": F(namer.columns[n]) if n < len(namer.columns) else Value("", output_field=CharField())
+            # As text: the parts of the UNION must agree column by column (PostgreSQL refuses text
+            # beside a number).
+            f"trail_c{n}": Cast(F(namer.columns[n]), CharField()) if n < len(namer.columns)
+            else Value("", output_field=CharField())
             for n in range(3)
         }
         parts.append(
