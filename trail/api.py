@@ -1,11 +1,16 @@
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
+from core.api import InputSchema
 from core.models import TenantModel
-from trail.selectors import record_history
+from organisations.roles import Perm
+from trail.forms import LogFilterForm
+from trail.selectors import filtered_log, record_history
 
 router = Router(tags=["audit trail"])
 
@@ -33,6 +38,46 @@ class EntryOut(Schema):
     action: str
     source: str
     changes: dict
+
+
+class LogEntryOut(EntryOut):
+    record_type: str
+    record_id: str
+    record: str
+
+
+class LogPage(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[LogEntryOut]
+
+
+class LogFilters(InputSchema):
+    person: str = Field("", description='A user id, or "system" for entries written by no person')
+    date_from: date | None = None
+    date_to: date | None = None
+    record_type: str = Field("", max_length=100, description='A record type label, e.g. "risk.risk"')
+    action: str = Field("", max_length=10, description="create, update or delete")
+    source: str = Field("", max_length=10, description="web, api, import, admin, cli or system")
+    page: int = Field(1, ge=1)
+
+
+@router.get("", response=LogPage, summary="The organisation's audit trail, filtered (50 a page, newest first)")
+def log(request, filters: Query[LogFilters]):
+    request.tenant.require(Perm.TRAIL_VIEW)
+    data = {k: v for k, v in filters.dict().items() if k != "page" and v not in (None, "")}
+    form = LogFilterForm(data, tenant=request.tenant)
+    if not form.is_valid():
+        raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+    paginator = Paginator(filtered_log(tenant=request.tenant, **form.filters()), 50)
+    page = paginator.get_page(filters.page)
+    results = [
+        LogEntryOut(seq=e.seq, created_at=e.created_at, actor=e.actor_label, action=e.action, source=e.source,
+                    changes=e.changes, record_type=e.model, record_id=e.object_id, record=e.object_repr)
+        for e in page
+    ]
+    return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": results}
 
 
 @router.get("/{record_type}/{record_id}", response=list[EntryOut], summary="The history of one record")

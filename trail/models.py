@@ -72,6 +72,9 @@ class AuditEntry(models.Model):
         indexes = [
             models.Index(fields=["model", "object_id", "seq"], name="trail_record_idx"),
             models.Index(fields=["organisation_id", "-seq"], name="trail_org_idx"),
+            # The auditor's filters on the trail page: by record type and by person.
+            models.Index(fields=["organisation_id", "model", "-seq"], name="trail_org_model_idx"),
+            models.Index(fields=["organisation_id", "actor_id", "-seq"], name="trail_org_actor_idx"),
         ]
 
     def __str__(self) -> str:

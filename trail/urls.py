@@ -8,4 +8,6 @@ urlpatterns = [
     path("checkpoint/", views.checkpoint_create, name="checkpoint_create"),
     path("checkpoint/latest.json", views.checkpoint_latest, name="checkpoint_latest"),
     path("verify/", views.verify, name="verify"),
+    path("export.xlsx", views.export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("export.csv", views.export, {"fmt": "csv"}, name="export_csv"),
 ]
