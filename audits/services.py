@@ -36,7 +36,8 @@ OWNER_REQUIRED = gettext_lazy("Choose who in the audited organisation owns the a
 OWNER_NOT_MEMBER = gettext_lazy("The owner must be a member of the audited organisation.")
 DUE_REQUIRED = gettext_lazy("Choose the action's due date.")
 NOT_AUDITOR = gettext_lazy("Only the auditors of this audit write its observations and assessments.")
-PLAN_REQUIRED = gettext_lazy("Only those who manage the action plan turn a recommendation into an action.")
+PLAN_REQUIRED = gettext_lazy("Only the audit's auditors and those who manage the action plan turn a recommendation "
+                             "into an action.")
 
 AUDIT_FIELDS = ("kind", "title", "reference", "commissioned_by", "background", "purpose", "criteria", "questions",
                 "answers", "scope", "method", "summary", "review", "sources", "period_start", "period_end",
@@ -174,6 +175,59 @@ def observation_save(*, tenant: Tenant, audit: Audit, observation: Observation |
     return observation
 
 
+IN_PLAN_KEPT = gettext_lazy("Recommendation %(number)d is already an action in the plan; it is kept as written.")
+IN_PLAN_DELETE = gettext_lazy("The observation cannot be removed: its recommendations are already actions in the plan.")
+
+
+def observation_update(*, tenant: Tenant, observation: Observation, data: dict) -> Observation:
+    """An auditor changes an observation; its recommendations follow the lines given, in order:
+    line n is recommendation n (changed while it is not yet an action), extra lines are added,
+    and recommendations without a line are removed unless they are already in the plan."""
+    observation = tenant.get(Observation, observation.pk, write=True,
+                             queryset=Observation.objects.select_related("audit"))
+    texts = data.get("recommendations")
+    with transaction.atomic():
+        observation = observation_save(tenant=tenant, audit=observation.audit, observation=observation,
+                                       data={**data, "recommendations": None})
+        if texts is not None:
+            _recommendations_follow(tenant, observation, [str(t).strip() for t in texts if str(t).strip()])
+    return observation
+
+
+def _recommendations_follow(tenant: Tenant, observation: Observation, texts: list[str]) -> None:
+    existing = list(tenant.scope(Recommendation).filter(observation=observation).order_by("number"))
+    for index, rec in enumerate(existing):
+        wanted = texts[index] if index < len(texts) else None
+        if rec.action_id:
+            if wanted != rec.text:
+                raise ValidationError({"recommendations": IN_PLAN_KEPT % {"number": rec.number}})
+            continue
+        if wanted is None:
+            rec.delete()
+        elif wanted != rec.text:
+            rec.text = wanted
+            rec.full_clean()
+            rec.save()
+    for text in texts[len(existing):]:
+        recommendation_add(tenant=tenant, observation=observation, text=text)
+
+
+def observation_delete(*, tenant: Tenant, observation: Observation) -> None:
+    """An auditor removes an observation not yet acted on; the later ones move up a number."""
+    observation = tenant.get(Observation, observation.pk, write=True,
+                             queryset=Observation.objects.select_related("audit"))
+    audit = observation.audit
+    require_auditor(tenant, audit)
+    if tenant.scope(Recommendation).filter(observation=observation, action__isnull=False).exists():
+        raise ValidationError(IN_PLAN_DELETE)
+    with transaction.atomic():
+        number = observation.number
+        observation.delete()
+        for later in tenant.scope(Observation).filter(audit=audit, number__gt=number).order_by("number"):
+            later.number -= 1
+            later.save()
+
+
 def recommendation_add(*, tenant: Tenant, observation: Observation, text: str) -> Recommendation:
     require_auditor(tenant, observation.audit)
     if not str(text).strip():
@@ -195,17 +249,20 @@ def recommendation_to_action(*, tenant: Tenant, recommendation: Recommendation, 
                              due_date: datetime.date | None, title: str = "") -> Action:
     """The recommendation becomes an action in the audited organisation's plan (owner and due date required).
 
-    The action is created by actions.services.action_create with the same tenant, so the plan's
-    own checks apply: only a member who manages the audited organisation's action plan
-    (Perm.ACTION_EDIT, e.g. its coordinator) turns a recommendation into an action, and the
-    auditor, who writes nothing in the plan, does not.
+    Those who manage the audited organisation's plan (Perm.ACTION_EDIT, e.g. its coordinator) do
+    it, and so do the audit's own auditors for their recommendations: the auditor writes nothing
+    else in the plan, so the permission is lent (Tenant.granting) for this one action only. The
+    action is created by actions.services.action_create, so the plan's own checks apply (the
+    owner a member of the organisation); the organisation may change owner and date afterwards.
     """
     recommendation = tenant.get(Recommendation, recommendation.pk,
                                 queryset=Recommendation.objects.select_related("observation__audit"))
     if not (tenant.can(Perm.AUDIT_EDIT) or tenant.can(Perm.AUDIT_RESPOND)) or not tenant.owns(recommendation):
         raise PermissionDenied
     if not tenant.can_edit(Action):
-        raise PermissionDenied(PLAN_REQUIRED)
+        if not is_auditor(tenant, recommendation.observation.audit):
+            raise PermissionDenied(PLAN_REQUIRED)
+        tenant = tenant.granting(Perm.ACTION_EDIT)
     errors = {}
     if owner is None:
         errors["owner"] = OWNER_REQUIRED

@@ -138,6 +138,42 @@ def observation_add(request, pk):
                       cancel=audit.get_absolute_url())
 
 
+def _observation_initial(observation) -> dict:
+    return {"title": observation.title, "priority": observation.priority, "description": observation.description,
+            "risk": observation.risk,
+            "recommendations": "\n".join(r.text for r in observation.recommendations.order_by("number"))}
+
+
+@tenant_required(Perm.AUDIT_EDIT)
+def observation_edit(request, pk):
+    """An auditor changes an observation and its recommendations (one per line)."""
+    tenant = _own_reader(request)
+    observation = selectors.observation_detail(tenant=tenant, pk=pk)
+    if not services.is_auditor(tenant, observation.audit):
+        raise PermissionDenied(services.NOT_AUDITOR)
+    form = ObservationForm(request.POST or None, initial=_observation_initial(observation))
+    saved = save_form(request, form, lambda data: services.observation_update(
+        tenant=tenant, observation=observation, data=data), success=_("The observation was saved."))
+    if saved:
+        return redirect(saved.result.get_absolute_url())
+    return _form_page(request, form, title=_("Change the observation: %(title)s") % {"title": observation.title},
+                      cancel=observation.get_absolute_url())
+
+
+@tenant_required(Perm.AUDIT_EDIT)
+@require_POST
+def observation_delete(request, pk):
+    tenant = _own_reader(request)
+    observation = selectors.observation_detail(tenant=tenant, pk=pk)
+    try:
+        services.observation_delete(tenant=tenant, observation=observation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(observation.get_absolute_url())
+    messages.success(request, _("The observation was removed."))
+    return redirect(observation.audit.get_absolute_url())
+
+
 @tenant_required()
 def audit_report(request, pk, fmt="docx"):
     """The audit report (granskningsrapport) as DOCX or PDF, for everyone who reads the audit."""
@@ -165,14 +201,16 @@ def _observation_page(request, observation, *, response_form=None, action_forms=
     tenant = request.tenant
     own = tenant.owns(observation)
     can_respond = own and tenant.can(Perm.AUDIT_RESPOND)
-    # The plan's own rule (actions.services.action_create): those who manage the action plan.
-    can_plan = own and tenant.can_edit(Action) and (tenant.can(Perm.AUDIT_EDIT) or tenant.can(Perm.AUDIT_RESPOND))
+    # services.recommendation_to_action: those who manage the action plan, and the audit's auditors.
+    is_auditor = own and services.is_auditor(tenant, observation.audit)
+    can_plan = own and (is_auditor or (
+        tenant.can_edit(Action) and (tenant.can(Perm.AUDIT_EDIT) or tenant.can(Perm.AUDIT_RESPOND))))
     action_forms = action_forms or {}
     recommendations = [(r, action_forms.get(r.pk) or RecommendationActionForm(tenant=tenant, prefix=f"rec{r.pk}"))
                        for r in observation.recommendations.all()]
     return render(request, "audits/observation_detail.html", {
         "observation": observation, "recommendations": recommendations, "can_plan": can_plan,
-        "can_respond": can_respond,
+        "can_respond": can_respond, "is_auditor": is_auditor,
         "response_form": response_form or ResponseForm(initial={"response": observation.response})}, status=status)
 
 

@@ -6,7 +6,7 @@ from core.middleware, the API from its token authentication; both then call
 endpoint filters by organisation itself.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -41,6 +41,8 @@ class Tenant:
     """The acting user's view of the data: their membership in the active organisation."""
 
     membership: Membership
+    # Permissions lent for one write that a record's own rule allows (see `granting`).
+    granted: frozenset = field(default=frozenset(), compare=False)
 
     @property
     def user(self):
@@ -55,7 +57,14 @@ class Tenant:
         return self.membership.role
 
     def can(self, perm: str) -> bool:
-        return has_perm(self.role, perm)
+        return has_perm(self.role, perm) or perm in self.granted
+
+    def granting(self, *perms: str) -> "Tenant":
+        """This member with `perms` lent for one write that a record's own rule allows: an audit's
+        auditor putting the audit's recommendation into the audited organisation's plan. The caller
+        has checked that rule; the lent permissions live only in the returned object, and the
+        scope (the active organisation) is unchanged."""
+        return replace(self, granted=self.granted | frozenset(perms))
 
     def require(self, perm: str) -> None:
         if not self.can(perm):

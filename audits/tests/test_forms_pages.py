@@ -86,15 +86,59 @@ def test_a_recommendation_without_owner_is_refused_and_the_date_kept(login, tena
     assert not Action.objects.exists()
 
 
-def test_the_auditor_is_not_offered_the_action_plan(login, auditor_a, tenant_a, observation, today):
+def test_the_audits_auditor_puts_a_recommendation_in_the_plan_from_the_page(login, auditor_a, tenant_a,
+                                                                             observation, today):
     rec = observation.recommendations.get()
     client = login(auditor_a.user)
+    url = reverse("audits:recommendation_action", args=[rec.pk])
+    assert url in client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    response = client.post(url, {f"rec{rec.pk}-owner": tenant_a.user.pk,
+                                 f"rec{rec.pk}-due_date": (today + datetime.timedelta(days=9)).isoformat()})
+    assert response.status_code == 302
+    action = Action.objects.get()
+    assert (action.owner, action.organisation_id) == (tenant_a.user, observation.organisation_id)
+    # The plan names the recommendation as the action's source.
+    assert "Komplettera avtalet" in login(tenant_a.user).get(reverse("actions:action_list")).content.decode()
+
+
+def test_a_reader_is_not_offered_the_action_plan(login, org_a, as_member, tenant_a, observation, today):
+    rec = observation.recommendations.get()
+    reader, _tenant = as_member(org_a, "reader")
+    client = login(reader)
     url = reverse("audits:recommendation_action", args=[rec.pk])
     assert url not in client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
     response = client.post(url, {f"rec{rec.pk}-owner": tenant_a.user.pk,
                                  f"rec{rec.pk}-due_date": (today + datetime.timedelta(days=9)).isoformat()})
     assert response.status_code == 403
     assert not Action.objects.exists()
+
+
+def test_the_auditor_edits_the_observation_on_its_page_and_keeps_what_was_typed(login, auditor_a, observation):
+    client = login(auditor_a.user)
+    url = reverse("audits:observation_edit", args=[observation.pk])
+    assert url in client.get(reverse("audits:observation_detail", args=[observation.pk])).content.decode()
+    page = client.get(url).content.decode()
+    assert "Komplettera avtalet med säkerhetskrav." in page
+    response = client.post(url, {"title": "Ny rubrik", "priority": "", "description": "Min text",
+                                 "recommendations": "Komplettera avtalet med säkerhetskrav."})
+    assert response.status_code == 422
+    assert "Min text" in response.content.decode()
+    observation.refresh_from_db()
+    assert observation.title != "Ny rubrik"
+    response = client.post(url, {"title": "Ny rubrik", "priority": "medium", "description": "Min text",
+                                 "recommendations": "Komplettera avtalet med säkerhetskrav.\nFölj upp årligen."})
+    assert response.status_code == 302
+    observation.refresh_from_db()
+    assert (observation.title, observation.priority, observation.recommendations.count()) == ("Ny rubrik", "medium", 2)
+
+
+def test_the_auditor_removes_an_observation_on_its_page(login, auditor_a, tenant_a, observation):
+    from audits.models import Observation
+
+    assert login(tenant_a.user).post(reverse("audits:observation_delete", args=[observation.pk])).status_code == 403
+    response = login(auditor_a.user).post(reverse("audits:observation_delete", args=[observation.pk]))
+    assert response.status_code == 302
+    assert not Observation.objects.filter(pk=observation.pk).exists()
 
 
 def test_the_audited_organisation_responds_on_the_page(login, tenant_a, auditor_a, observation):

@@ -163,19 +163,74 @@ def test_recommendation_to_action_needs_an_owner_of_the_organisation_and_a_due_d
                                           due_date=today + datetime.timedelta(days=30))
 
 
-def test_the_auditor_does_not_write_in_the_action_plan(auditor_a, tenant_a, audit_a, today):
-    """The conversion goes through actions.services.action_create: it needs Perm.ACTION_EDIT."""
+def test_the_audits_auditor_puts_its_recommendation_in_the_plan_and_nothing_else(auditor_a, tenant_a, audit_a,
+                                                                                  today):
+    """The auditor writes nothing in the plan but its own audit's recommendations: ACTION_EDIT is
+    lent for that one action (Tenant.granting), not held."""
     from actions.models import Action
+    from actions.services import action_create
 
     obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
                                     data={**OBSERVATION, "recommendations": ["Komplettera avtalet."]})
     rec = obs.recommendations.get()
+    action = services.recommendation_to_action(tenant=auditor_a, recommendation=rec, owner=tenant_a.user,
+                                               due_date=today + datetime.timedelta(days=30))
+    assert (action.organisation_id, action.owner, action.source_id) == (audit_a.organisation_id, tenant_a.user,
+                                                                        str(rec.pk))
+    assert not auditor_a.can(Perm.ACTION_EDIT)
+    with pytest.raises(PermissionDenied):
+        action_create(tenant=auditor_a, title="Egen åtgärd")
+    assert Action.objects.count() == 1
+
+
+def test_an_auditor_not_of_this_audit_does_not_write_in_the_plan(auditor_a, tenant_a, audit_a, org_a, as_member,
+                                                                 today):
+    from actions.models import Action
+
+    obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
+                                    data={**OBSERVATION, "recommendations": ["Komplettera avtalet."]})
+    _user, other_auditor = as_member(org_a, "auditor", email="annan.granskare@kommun-a.example")
     with pytest.raises(PermissionDenied) as exc:
-        services.recommendation_to_action(tenant=auditor_a, recommendation=rec, owner=tenant_a.user,
-                                          due_date=today + datetime.timedelta(days=30))
+        services.recommendation_to_action(tenant=other_auditor, recommendation=obs.recommendations.get(),
+                                          owner=tenant_a.user, due_date=today + datetime.timedelta(days=30))
     assert str(exc.value) == str(services.PLAN_REQUIRED)
-    rec.refresh_from_db()
-    assert rec.action is None and not Action.objects.exists()
+    assert not Action.objects.exists()
+
+
+def test_the_auditor_changes_an_observation_and_its_recommendations_follow(auditor_a, tenant_a, audit_a, today):
+    obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
+                                    data={**OBSERVATION, "recommendations": ["Första.", "Andra.", "Tredje."]})
+    first = obs.recommendations.get(number=1)
+    services.recommendation_to_action(tenant=tenant_a, recommendation=first, owner=tenant_a.user,
+                                      due_date=today + datetime.timedelta(days=30))
+    services.observation_update(tenant=auditor_a, observation=obs, data={
+        **OBSERVATION, "priority": "medium", "recommendations": ["Första.", "Andra, skärpt."]})
+    obs.refresh_from_db()
+    assert obs.priority == "medium"
+    assert [(r.number, r.text) for r in obs.recommendations.order_by("number")] == [(1, "Första."),
+                                                                                    (2, "Andra, skärpt.")]
+    # A recommendation already in the plan is kept as written.
+    with pytest.raises(ValidationError):
+        services.observation_update(tenant=auditor_a, observation=obs, data={**OBSERVATION,
+                                                                          "recommendations": ["Ändrad första."]})
+    assert obs.recommendations.get(number=1).text == "Första."
+
+
+def test_an_observation_in_the_plan_is_not_removed_and_others_move_up(auditor_a, tenant_a, audit_a, today):
+    one = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None,
+                                    data={**OBSERVATION, "recommendations": ["Gör något."]})
+    two = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None, data=OBSERVATION)
+    three = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None, data=OBSERVATION)
+    services.recommendation_to_action(tenant=tenant_a, recommendation=one.recommendations.get(), owner=tenant_a.user,
+                                      due_date=today + datetime.timedelta(days=30))
+    with pytest.raises(ValidationError):
+        services.observation_delete(tenant=auditor_a, observation=one)
+    with pytest.raises(PermissionDenied):
+        services.observation_delete(tenant=tenant_a, observation=two)  # not one of the audit's auditors
+    services.observation_delete(tenant=auditor_a, observation=two)
+    three.refresh_from_db()
+    assert three.number == 2
+    assert Observation.objects.filter(pk=two.pk).count() == 0
 
 
 def test_another_organisation_cannot_turn_the_recommendation_into_an_action(auditor_a, audit_a, org_b, as_member,
