@@ -3,7 +3,7 @@ recommendations, with the same services, rules and permissions as the pages."""
 
 import datetime
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils import timezone
@@ -378,6 +378,25 @@ def create_observation(request, audit_id: int, payload: ObservationIn):
 @router.get("/observations/{int:observation_id}", response=ObservationOut, summary="One observation")
 def get_observation(request, observation_id: int):
     return selectors.observation_detail(tenant=_tenant(request), pk=observation_id)
+
+
+@router.put("/observations/{int:observation_id}", response=ObservationOut,
+            summary="Change an observation; its recommendations follow the list, in order (its auditors only)")
+def update_observation(request, observation_id: int, payload: ObservationIn):
+    tenant = _tenant(request)
+    observation = tenant.get(Observation, observation_id, write=True)
+    if not services.is_auditor(tenant, observation.audit):
+        raise PermissionDenied(services.NOT_AUDITOR)
+    services.observation_update(tenant=tenant, observation=observation, data=payload.dict())
+    return selectors.observation_detail(tenant=tenant, pk=observation_id)
+
+
+@router.delete("/observations/{int:observation_id}", response={204: None},
+               summary="Remove an observation none of whose recommendations is in the plan (its auditors only)")
+def delete_observation(request, observation_id: int):
+    tenant = _tenant(request)
+    services.observation_delete(tenant=tenant, observation=tenant.get(Observation, observation_id, write=True))
+    return Status(204, None)
 
 
 class ResponseIn(InputSchema):

@@ -202,3 +202,25 @@ def test_the_audit_list_reads_the_same_number_of_queries(client, api, org_a, aud
     small = count()
     grow(10)
     assert count() == small
+
+
+def test_the_auditor_changes_and_removes_an_observation_through_the_api(client, api, auditor_a, tenant_a, audit_a,
+                                                                        org_a):
+    from audits import services
+
+    obs = services.observation_save(tenant=auditor_a, audit=audit_a, observation=None, data={
+        "title": "Avtalet saknar säkerhetskrav", "description": "Huvudavtalet.", "priority": "short",
+        "recommendations": ["Komplettera avtalet."]})
+    auditor = api(auditor_a.user, org_a)
+    changed = _json(client, "put", f"{BASE}/observations/{obs.pk}", auditor, {
+        "title": "Avtalet saknar säkerhetskrav", "description": "Huvudavtalet.", "priority": "medium",
+        "recommendations": ["Komplettera avtalet.", "Följ upp."]})
+    assert changed.status_code == 200
+    assert changed.json()["priority"] == "medium" and len(changed.json()["recommendations"]) == 2
+    no_priority = _json(client, "put", f"{BASE}/observations/{obs.pk}", auditor, {
+        "title": "x", "description": "y", "priority": "", "recommendations": []})
+    assert no_priority.status_code == 422 and "priority" in str(no_priority.json())
+    coordinator = api(tenant_a.user, org_a)
+    assert client.delete(f"{BASE}/observations/{obs.pk}", **coordinator).status_code == 403
+    assert client.delete(f"{BASE}/observations/{obs.pk}", **auditor).status_code == 204
+    assert client.get(f"{BASE}/observations/{obs.pk}", **auditor).status_code == 404
