@@ -40,7 +40,9 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   "incidents", "incidents_open", "incidents_due", "incidents_significant", "incidents_breach",
                   "incident_clocks", "incident_case", "api_incidents",
                   # Change management (issue 9).
-                  "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier")
+                  "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier",
+                  # Audits (issue 11); the findings page's own budget is 500 ms, it is held to this one.
+                  "findings", "audits", "audit_detail", "observation", "api_audits", "trail", "trail_filtered")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
@@ -209,6 +211,7 @@ def _targets(user, cookie: str, api_token: str, supplier, supplier_cookie: str) 
     governance_context.update(incident_context)
     changes, changes_context = _change_targets(tenant, page, supplier, supplier_cookie)
     targets += changes
+    targets += _audit_targets(tenant, page, api)
     visible = selectors.system_list(tenant=tenant, filters=selectors.SystemFilters()).count()
     context = {"user": user.email, "organisation": tenant.organisation.slug, "visible_systems": visible,
                "system_detail_id": system.pk, "visible_assessments": assessments.count(), **governance_context,
@@ -238,6 +241,28 @@ def _incident_targets(tenant, page: dict, api: dict) -> tuple[list[Target], dict
     ]
     return targets, {"incident_case_id": case.pk,
                      "visible_incident_cases": tenant.my_responses(IncidentCase).count()}
+
+
+def _audit_targets(tenant, page: dict, api: dict) -> list[Target]:
+    """Audits (issue 11): the automatic findings, the audit list, the fullest audit and observation, the trail."""
+    from django.db.models import Count
+
+    from audits.models import Audit, Observation
+
+    audit = tenant.scope(Audit).annotate(n=Count("observations")).order_by("-n", "-pk").first()
+    observation = (tenant.scope(Observation).annotate(n=Count("recommendations")).order_by("-n", "-pk").first())
+    if audit is None or observation is None:
+        raise RuntimeError("The benchmark organisation has no audits; regenerate the data.")
+    return [
+        Target("findings", "Automatic findings (computed on view)", "/audits/", page),
+        Target("audits", "Audits and self-assessments, page 1", "/audits/audits/", page),
+        Target("audit_detail", "Audit (most observations, maturity chart)", f"/audits/audits/{audit.pk}/", page),
+        Target("observation", "Observation (most recommendations)", f"/audits/observations/{observation.pk}/", page),
+        Target("api_audits", "API audits, page 1", "/api/audits/audits", api),
+        Target("trail", "Audit trail, page 1", "/trail/", page),
+        Target("trail_filtered", "Audit trail, systems changed by no person",
+               "/trail/?record_type=inventory.system&person=system", page),
+    ]
 
 
 def _change_targets(tenant, page: dict, supplier, supplier_cookie: str) -> tuple[list[Target], dict]:

@@ -38,6 +38,12 @@ def test_it_generates_counts_proportional_to_the_scale():
     assert Membership.objects.count() == 2 * 7 + 6
     links = System.information_types.through.objects.count()
     assert 100 <= links <= 300
+    # Three audits per municipality, and the findings' history written by the engine itself.
+    from audits.models import Assessment, Audit, FindingRecord, Observation
+
+    assert Audit.objects.count() == 2 * 3
+    assert Assessment.objects.exists() and Observation.objects.filter(recommendations__isnull=False).exists()
+    assert FindingRecord.objects.filter(resolved_on__isnull=True).exists()
     shared = System.shared_with.through.objects.count()
     assert 0 < shared < 100
 
