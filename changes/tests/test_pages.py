@@ -156,6 +156,9 @@ def test_other_pages_answer(world, client, make_change, cab):
             assert client.get(reverse(name)).status_code == 200, (key, name)
         assert client.get(reverse("changes:change_list") + f"?system={world['system_a'].pk}").status_code == 200
         assert client.get(reverse("changes:cab_detail", args=[meeting.pk])).status_code == 200
+        # The meeting's own page leads to its agenda of changes.
+        meeting_page = client.get(reverse("meetings:meeting_detail", args=[meeting.pk])).content.decode()
+        assert reverse("changes:cab_detail", args=[meeting.pk]) in meeting_page, key
         assert client.get(reverse("changes:change_detail", args=[change.pk])).status_code == 200
         week = timezone.localtime(change.window_start).date().isoformat()
         assert change.title in client.get(reverse("changes:calendar") + f"?week={week}").content.decode()
