@@ -126,7 +126,7 @@ def _previous(data: dict) -> Section:
         section.figures = [(_("Decisions followed up"), data.get("total", 0)), (_("Done"), data.get("done", 0)),
                            (_("Not yet done"), data.get("open", 0))]
         section.tables.append(_table(_("Decisions of earlier reviews"),
-                                     [_("Review"), "#", _("Decision"), _("Owner"), _("Due date"), _("Status")],
+                                     [_("Management review"), "#", _("Decision"), _("Owner"), _("Due date"), _("Status")],
                                      [[Cell(i.get("review", ""), i.get("review_url", "")), i.get("number"), i.get("text"),
                                        i.get("owner"), _date(i.get("due_date")),
                                        Cell(_status(i.get("status")), i.get("action_url", ""))] for i in items]))
@@ -143,7 +143,7 @@ def _changes(data: dict) -> Section:
                        (_("Systems registered in the period"), data.get("new_systems", 0)),
                        (_("Systems retired or archived in the period"), data.get("retired_systems", 0))]
     if data.get("deployed_list"):
-        section.tables.append(_table(_("Changes deployed"), [_("Change"), _("Deployed"), _("By"), _("Status"),
+        section.tables.append(_table(_("Changes deployed"), [_("Title"), _("Deployed"), _("By"), _("Status"),
                                                              _("Duties separated")],
                                      [[Cell(c["title"], c.get("url", "")), _date(c.get("date")), c.get("by"),
                                        _label(ChangeStatus, c.get("status")),
@@ -178,7 +178,7 @@ def _kpis(data: dict) -> Section:
                        (_("KPI periods not delivered"), data.get("missing", 0))]
     if data.get("missing_list"):
         section.tables.append(_table(_("KPI periods not delivered"), [_("KPI"), _("Service"), _("Supplier"), _("Period"),
-                                                                      _("Due")],
+                                                                      _("Report due")],
                                      [[Cell(m["kpi"], m.get("url", "")), m.get("service"), m.get("supplier"),
                                        m.get("period"), _date(m.get("due"))] for m in data["missing_list"]],
                                      data.get("missing", 0)))
@@ -238,7 +238,7 @@ def _incidents(data: dict) -> Section:
                         (_("Closed without the required review"), data.get("closed_without_review", 0))]
     if data.get("list"):
         section.tables.append(_table(_("Significant incidents, breaches and cases closed without review"),
-                                     [_("Incident"), _("Aware"), _("Severity"), _("Significant"), _("Breach"),
+                                     [_("Incident"), _("Aware"), _("Severity"), _("Significant"), _("Personal data breach"),
                                       _("Closed without review")],
                                      [[Cell(c["title"], c.get("url", "")), _date(c.get("date")), _severity(c.get("severity")),
                                        _yes(c.get("significant")), _yes(c.get("breach")),
