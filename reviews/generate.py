@@ -51,7 +51,7 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
     coordinators = dict(Membership.objects.filter(organisation__in=orgs, role=Role.COORDINATOR)
                         .values_list("organisation_id", "user_id"))
     today = timezone.localdate()
-    now = timezone.now()
+    tz = timezone.get_current_timezone()
     reviews = []
     for org in orgs:
         chair = coordinators.get(org.pk)
@@ -59,11 +59,13 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
             year = today.year - years_ago
             held = datetime.date(year, 11, rng.randint(5, 25))
             start, end = datetime.date(year, 1, 1), datetime.date(year, 10, 31)
+            gathered = datetime.datetime.combine(held - datetime.timedelta(days=7), datetime.time(9), tzinfo=tz)
+            closed = datetime.datetime.combine(held + datetime.timedelta(days=3), datetime.time(14), tzinfo=tz)
             reviews.append(ManagementReview(
                 organisation=org, title=f"Ledningens genomgång {year}", held_on=held, period_start=start,
                 period_end=end, chair_id=chair, status=ReviewStatus.CLOSED,
                 inputs=_snapshot(rng, start, end, held - datetime.timedelta(days=7)),
-                gathered_at=now, gathered_by_id=chair, closed_at=now, closed_by_id=chair,
+                gathered_at=gathered, gathered_by_id=chair, closed_at=closed, closed_by_id=chair,
                 other_participants="Kommundirektör\nIT-chef"))
         if rng.random() < 0.5:
             reviews.append(ManagementReview(

@@ -96,7 +96,7 @@ def changes(*, tenant: Tenant, since, until) -> dict:
 
     deployed = tenant.scope(Change).filter(deployed_at__gte=since, deployed_at__lt=until)
     rows = deployed.select_related("organisation").order_by("deployed_at", "pk")[:LIST_LIMIT]
-    systems = tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id)
+    systems = tenant.scope(System)
     new = systems.filter(created_at__gte=since, created_at__lt=until)
     retired = systems.filter(Q(archived_at__gte=since, archived_at__lt=until)
                              | Q(lifecycle=Lifecycle.RETIRED, updated_at__gte=since, updated_at__lt=until))
