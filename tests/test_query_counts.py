@@ -105,11 +105,12 @@ def test_start_page(world, login):
     # COUNT each when there are none), data protection: processing due for review, DPIAs awaiting a
     # step, transfers without basis, processors without an agreement (8 in all with audits:
     # observations awaiting our response, open audits); changes awaiting our decision, to test,
-    # closing reports to confirm (3); then totals by lifecycle, by hosting, the aggregate figures,
+    # closing reports to confirm (3); the management review due: the last held, the next planned (2);
+    # then totals by lifecycle, by hosting, the aggregate figures,
     # information types, the risk matrix and the residual risks per heat-map cell, the 8 latest
     # trail entries.
     client = login(world.coordinator)
-    _same_count(world, client, reverse("core:home"), 38, must_show="Kommun A")
+    _same_count(world, client, reverse("core:home"), 40, must_show="Kommun A")
 
 
 def test_systems_list(world, login):

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "privacy",
     "incidents",
     "audits",
+    "reviews",
     "jobs",
     "django_tasks",
     "django_tasks_db",

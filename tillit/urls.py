@@ -25,6 +25,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("incidents/", include("incidents.urls")),
     path("audits/", include("audits.urls")),
+    path("reviews/", include("reviews.urls")),
     path("jobs/", include("jobs.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
