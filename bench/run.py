@@ -42,7 +42,8 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   # Change management (issue 9).
                   "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier",
                   # Audits (issue 11); the findings page's own budget is 500 ms, it is held to this one.
-                  "findings", "audits", "audit_detail", "observation", "api_audits", "trail", "trail_filtered")
+                  "findings", "audits", "audit_detail", "observation", "api_audits", "trail", "trail_filtered",
+                  "reviews", "review_detail")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
@@ -248,11 +249,13 @@ def _audit_targets(tenant, page: dict, api: dict) -> list[Target]:
     from django.db.models import Count
 
     from audits.models import Audit, Observation
+    from reviews.models import ManagementReview
 
+    review = tenant.scope(ManagementReview).order_by("-held_on", "-pk").first()
     audit = tenant.scope(Audit).annotate(n=Count("observations")).order_by("-n", "-pk").first()
     observation = (tenant.scope(Observation).annotate(n=Count("recommendations")).order_by("-n", "-pk").first())
-    if audit is None or observation is None:
-        raise RuntimeError("The benchmark organisation has no audits; regenerate the data.")
+    if audit is None or observation is None or review is None:
+        raise RuntimeError("The benchmark organisation has no audits or management reviews; regenerate the data.")
     return [
         Target("findings", "Automatic findings (computed on view)", "/audits/", page),
         Target("audits", "Audits and self-assessments, page 1", "/audits/audits/", page),
@@ -262,6 +265,8 @@ def _audit_targets(tenant, page: dict, api: dict) -> list[Target]:
         Target("trail", "Audit trail, page 1", "/trail/", page),
         Target("trail_filtered", "Audit trail, systems changed by no person",
                "/trail/?record_type=inventory.system&person=system", page),
+        Target("reviews", "Management reviews, page 1", "/reviews/", page),
+        Target("review_detail", "Management review (newest, its inputs gathered)", f"/reviews/{review.pk}/", page),
     ]
 
 
