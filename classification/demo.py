@@ -1,4 +1,5 @@
-"""Demo classifications: every information type of a demo municipality, with Swedish reasoning.
+"""Demo classifications: every information type of a demo municipality, with Swedish reasoning
+(but those demo.data.UNCLASSIFIED_INFORMATION_TYPES leaves for the user to classify).
 
 Most are approved with review dates spread over the coming year; per municipality one is a
 draft, one is waiting for approval and two are past their review date. In Granås the map data
@@ -153,14 +154,16 @@ def _plan(names: list[str], k: int, slug: str) -> dict[str, str]:
 
 
 def load(*, organisation, users) -> None:
-    from demo.data import MUNICIPALITIES
+    from demo.data import MUNICIPALITIES, UNCLASSIFIED_INFORMATION_TYPES
 
     slug = organisation.slug
     k = next((i for i, spec in enumerate(MUNICIPALITIES) if spec["slug"] == slug), 0)
     today = timezone.localdate()
     ClassificationSettings.objects.create(organisation=organisation, scheme=Scheme.KLASSA, review_months=12)
     owner = users["system_owner"]
-    infotypes = list(InformationType.objects.filter(organisation=organisation).order_by("name"))
+    unclassified = [row[0] for row in UNCLASSIFIED_INFORMATION_TYPES.get(slug, [])]
+    infotypes = list(InformationType.objects.filter(organisation=organisation).exclude(name__in=unclassified)
+                     .order_by("name"))
     plan = _plan([i.name for i in infotypes], k, slug)
     approved_seen = stale_seen = 0
     for info in infotypes:

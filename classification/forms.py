@@ -186,3 +186,18 @@ class ToUsFilterForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class NewInformationTypeForm(forms.Form):
+    """A new information type of a system, to classify at once (from the system's page)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    personal_data = forms.BooleanField(label=_("Contains personal data"), required=False)
+    sensitive_personal_data = forms.BooleanField(
+        label=_("Contains sensitive personal data"), required=False,
+        help_text=_("Health, ethnic origin, political opinions, religious beliefs, trade union membership, genetic "
+                    "or biometric data, sex life or sexual orientation (GDPR article 9)."))
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()

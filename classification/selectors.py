@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
-from classification.schemes import ASPECT_FIELDS
+from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES, Scheme
 from core.tenancy import Tenant
 from inventory.models import InformationType
 from organisations.roles import Perm
@@ -225,3 +226,111 @@ def questioned_customers(*, tenant: Tenant) -> QuerySet:
     from organisations.models import Organisation
 
     return Organisation.objects.filter(pk__in=questions_to_us(tenant=tenant).values("organisation_id")).order_by("name")
+
+
+def protection_basis(information_types, *, today: datetime.date) -> dict:
+    """A system's protection need and the classifications behind it, for the system's page.
+
+    `information_types` are the system's, each with its classification preloaded
+    (select_related("classification")), so this reads nothing more. Per aspect the need is the
+    highest level among them (as protection_need computes it); `drivers` names the information
+    types at that level, the ones that set it.
+    """
+    rows, scheme = [], None
+    for info in information_types:
+        c = getattr(info, "classification", None)
+        if c is not None:
+            scheme = scheme or c.scheme
+        rows.append({"info": info, "c": c, "stale": c.is_stale(today) if c else False})
+    aspects = SCHEMES[scheme or Scheme.KLASSA].aspects
+    need, drivers = {}, []
+    for aspect in ASPECT_FIELDS:
+        levels = [row["c"].levels[aspect] for row in rows if row["c"] and row["c"].levels[aspect] is not None]
+        need[aspect] = max(levels) if levels else None
+        if need[aspect] is not None:
+            names = [row["info"] for row in rows if row["c"] and row["c"].levels[aspect] == need[aspect]]
+            drivers.append({"aspect": aspect, "label": ASPECT_LABELS[aspect], "level": need[aspect], "infos": names})
+    for row in rows:
+        row["levels"] = [row["c"].levels[a] if row["c"] else None for a in aspects]
+    return {"need": need, "rows": rows, "aspects": [(a, ASPECT_LABELS[a]) for a in aspects], "drivers": drivers,
+            "unclassified": sum(1 for row in rows if row["c"] is None)}
+
+
+SYSTEMS_SHOWN = 100
+
+
+def systems_driven(*, tenant: Tenant, classification: Classification) -> dict:
+    """The active systems holding the classified information type (those its levels drive), the
+    first SYSTEMS_SHOWN by name with their protection need, and how many there are in all.
+
+    Each system gets `sets`: the aspects whose need this classification's level reaches (it is
+    the highest, or equal to the highest, of the system's information).
+    """
+    from inventory.models import System
+
+    qs = (tenant.scope(System).filter(information_types=classification.information_type_id, archived_at__isnull=True)
+          .select_related("owner").order_by("name", "pk"))
+    systems = attach_protection_need(qs[:SYSTEMS_SHOWN])
+    levels = classification.levels
+    for system in systems:
+        need = need_of(system)
+        system.sets = [a for a in ASPECT_FIELDS if levels[a] is not None and need[a] == levels[a]]
+    total = len(systems) if len(systems) < SYSTEMS_SHOWN else qs.count()
+    return {"systems": systems, "total": total}
+
+
+def known_answers(*, tenant: Tenant, information_type, system=None) -> tuple[dict, dict]:
+    """(answers, reasoning) a new classification starts from: what Tillit already knows.
+
+    Only what is known to be so is carried (a "yes"); an unset flag is not taken for a "no".
+    Sources: the information type marked as containing personal data, the system it was
+    classified from marked as processing personal data (when it holds the information type), and
+    the record of processing (GDPR art. 30) listing the information type with its categories of
+    personal data: special categories (art. 9), offences (art. 10), personal identity numbers.
+    """
+    from privacy.models import DataCategory, ProcessingActivity
+
+    answers: dict = {}
+    reasoning: dict = {}
+
+    def know(question: str, why: str) -> None:
+        answers[question] = True
+        reasoning[question] = f"{reasoning[question]} {why}" if question in reasoning else why
+
+    if information_type.personal_data:
+        know("personal_data", _("The inventory records the information type as containing personal data."))
+    if system is not None and system.personal_data and system.information_types.filter(pk=information_type.pk).exists():
+        if not information_type.personal_data:
+            know("personal_data", _("The system %(name)s is recorded as processing personal data.") % {
+                "name": system.name})
+    activities = list(tenant.scope(ProcessingActivity).filter(information_types=information_type).order_by("name"))
+    if activities:
+        names = ", ".join(a.name for a in activities)
+        know("personal_data", _("The record of processing lists it in: %(names)s.") % {"names": names})
+    special = [a.name for a in activities if a.special_categories]
+    if special:
+        know("sensitive_personal_data", _("The record of processing lists special categories of personal data "
+                                          "in: %(names)s.") % {"names": ", ".join(special)})
+    criminal = [a.name for a in activities if a.criminal_data]
+    if criminal:
+        know("criminal_offence_data", _("The record of processing lists data on offences in: %(names)s.") % {
+            "names": ", ".join(criminal)})
+    identity = [a.name for a in activities if DataCategory.IDENTITY in (a.data_categories or [])]
+    if identity:
+        know("national_id", _("The record of processing lists personal identity numbers in: %(names)s.") % {
+            "names": ", ".join(identity)})
+    return answers, reasoning
+
+
+def infotype_levels(*, tenant: Tenant, information_types) -> tuple[list[tuple[str, str]], list]:
+    """(the model's aspects as (key, label), the information types of a page) for the
+    information-type list: each gets `c` (its classification, preloaded by the caller's
+    select_related, or None), `levels` (one per aspect) and `stale`. One query: the settings."""
+    aspects = SCHEMES[classification_settings(tenant=tenant).scheme].aspects
+    day = today()
+    rows = list(information_types)
+    for info in rows:
+        info.c = getattr(info, "classification", None)
+        info.levels = [info.c.levels[a] if info.c else None for a in aspects]
+        info.stale = info.c.is_stale(day) if info.c else False
+    return [(a, ASPECT_LABELS[a]) for a in aspects], rows

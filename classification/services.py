@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from classification import deciders, questionnaire, rules
 from classification.models import Classification, ClassificationSettings, ClassificationStatus, SupplierQuestion
 from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES, Scheme
-from classification.selectors import classification_settings
+from classification.selectors import classification_for, classification_settings, known_answers
 from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType
@@ -169,6 +169,67 @@ def classification_save(*, tenant: Tenant, information_type: InformationType, an
         if current.computed["protection_analysis"]:
             open_protection_analysis(tenant, current)
     return current
+
+
+def classification_start(*, tenant: Tenant, information_type: InformationType, system=None,
+                         known: dict | None = None) -> Classification:
+    """Start classifying an information type: a draft whose answers hold what is already known
+    (selectors.known_answers, plus `known`: {question id: (answer, reasoning)}), so the
+    questionnaire opens with them filled in. An information type already classified keeps its
+    classification, which is returned as it is."""
+    if not tenant.can_edit(Classification):
+        raise PermissionDenied
+    existing = classification_for(tenant=tenant, information_type=information_type)
+    if existing is not None:
+        return existing
+    answers, reasoning = known_answers(tenant=tenant, information_type=information_type, system=system)
+    for question, (answer, why) in (known or {}).items():
+        answers[question] = answer
+        reasoning[question] = why
+    try:
+        return classification_save(tenant=tenant, information_type=information_type, answers=answers,
+                                   reasoning=reasoning)
+    except VersionConflict as exc:
+        # Someone started it in the same moment: theirs is the classification to continue.
+        return exc.current
+
+
+def information_type_classify_new(*, tenant: Tenant, system, name: str, description: str = "",
+                                  personal_data: bool = False, sensitive_personal_data: bool = False
+                                  ) -> Classification:
+    """A new information type held by `system`, with its classification started (issue 12.4).
+
+    Needs the right to edit the inventory (the information type, the system's list of
+    information) and to classify. Sensitive personal data is not a field of the information
+    type: it is carried into the questionnaire's answer, with personal data as it implies.
+    """
+    from inventory.models import System
+    from inventory.services import infotype_save
+
+    if not (tenant.can_edit(InformationType) and tenant.can_edit(System) and tenant.can_edit(Classification)):
+        raise PermissionDenied
+    name = (name or "").strip()
+    with transaction.atomic():
+        # Locked, and its version moved on: a system form opened before this would otherwise
+        # save the old list of information types and drop the new one.
+        current = tenant.editable(System).select_for_update().get(pk=system.pk)
+        if current.archived_at is not None:
+            raise ValidationError(_("The system is archived; restore it before adding information to it."))
+        if name and tenant.scope(InformationType).filter(name__iexact=name).exists():
+            raise ValidationError({"name": _("Your organisation already has an information type named "
+                                             "“%(name)s”; add that one to the system instead.") % {"name": name}})
+        info = infotype_save(tenant=tenant, infotype=None, data={
+            "name": name, "description": (description or "").strip(),
+            "personal_data": bool(personal_data or sensitive_personal_data)})
+        current.information_types.add(info)
+        current.version += 1
+        current.save(update_fields=["version", "updated_at"])
+        known = {}
+        if sensitive_personal_data:
+            known["sensitive_personal_data"] = (
+                True, _("Stated when the information type was recorded from the system %(name)s.") % {
+                    "name": current.name})
+        return classification_start(tenant=tenant, information_type=info, system=current, known=known)
 
 
 def _open_questions(classification: Classification) -> int:

@@ -11,6 +11,7 @@ from classification.forms import (
     AnswerForm,
     AskForm,
     ClassificationFilterForm,
+    NewInformationTypeForm,
     QuestionFilterForm,
     QuestionnaireForm,
     ReplyForm,
@@ -23,7 +24,7 @@ from classification.questionnaire import QUESTIONS
 from classification.schemes import ASPECT_FIELDS, ASPECT_LABELS, SCHEMES
 from core.decorators import tenant_required
 from core.forms import apply_errors, save_form
-from inventory.models import InformationType
+from inventory.models import InformationType, System
 from organisations.roles import Perm
 from suppliers.models import Supplier
 from trail.selectors import history_for, record_history
@@ -81,7 +82,15 @@ def _fired_context(computed: dict, answers: dict) -> list[dict]:
 
 def _questionnaire_form(request, tenant, info, classification):
     scheme = classification.scheme if classification else selectors.classification_settings(tenant=tenant).scheme
-    initial = QuestionnaireForm.initial_for(classification) if classification else {"responsible": tenant.user.pk}
+    if classification:
+        initial = QuestionnaireForm.initial_for(classification)
+    else:
+        # Not started yet (the list's link): what Tillit already knows is offered, saved with the first save.
+        initial = {"responsible": tenant.user.pk}
+        if not request.POST:
+            answers, reasoning = selectors.known_answers(tenant=tenant, information_type=info)
+            initial.update({f"q_{q}": "yes" for q in answers})
+            initial.update({f"r_{q}": text for q, text in reasoning.items()})
     return QuestionnaireForm(request.POST or None, initial=initial, scheme=scheme, users=tenant.users()), scheme
 
 
@@ -132,6 +141,47 @@ def _form_overrides(form) -> dict:
             for a in form.scheme.aspects if form.initial.get(f"override_{a}") is not None}
 
 
+def _own_system(request, tenant):
+    """The organisation's own system named by the POST's `system`, or None (a foreign id is ignored)."""
+    pk = request.POST.get("system", "")
+    if not pk.isdigit():
+        return None
+    return tenant.scope(System).filter(pk=int(pk), organisation_id=tenant.membership.organisation_id).first()
+
+
+@tenant_required(Perm.CLASSIFY)
+@require_POST
+def start(request, pk):
+    """The "Classify" buttons: start the classification with what is known, open the questionnaire."""
+    tenant = request.tenant
+    info = tenant.get(InformationType, pk)
+    started = selectors.classification_for(tenant=tenant, information_type=info) is None
+    classification = services.classification_start(tenant=tenant, information_type=info,
+                                                   system=_own_system(request, tenant))
+    if classification.status != ClassificationStatus.DRAFT:
+        messages.info(request, _("The information type is already classified."))
+        return redirect(classification)
+    if started:
+        messages.success(request, _("The classification was started; what Tillit already knows is filled in."))
+    return redirect("classification:classify", pk=info.pk)
+
+
+@tenant_required(Perm.CLASSIFY)
+def new_for_system(request, pk):
+    """One form on a system's page: a new information type of the system, classified at once."""
+    tenant = request.tenant
+    system = tenant.get(System, pk, write=True)
+    if not tenant.can_edit(InformationType):
+        raise PermissionDenied
+    form = NewInformationTypeForm(request.POST or None, initial={"personal_data": system.personal_data})
+    saved = save_form(request, form, lambda data: services.information_type_classify_new(
+        tenant=tenant, system=system, **data), success=_("The information type was recorded and its classification "
+                                                          "started."))
+    if saved:
+        return redirect("classification:classify", pk=saved.result.information_type_id)
+    return render(request, "classification/new_information_type.html", {"form": form, "system": system})
+
+
 @tenant_required(Perm.CLASSIFY)
 @require_POST
 def preview(request, pk):
@@ -171,6 +221,7 @@ def classification_detail(request, pk):
         if can_classify and classification.status != ClassificationStatus.APPROVED else None,
         "answer_form": AnswerForm() if can_classify else None,
         "analysis_actions": actions_for_source(classification),
+        "driven": selectors.systems_driven(tenant=tenant, classification=classification),
         "history": record_history(obj=classification)[:50],
     }
     return render(request, "classification/detail.html", context)

@@ -52,6 +52,12 @@ INFORMATION_TYPES = [
     ("Styrdokument", "Policyer, riktlinjer och rutiner.", False),
     ("Besöksstatistik", "Antal besökare per timme i kommunens anläggningar, utan uppgifter om personer.", False),
 ]
+# Information recorded in the inventory but not classified yet, per municipality: the system's
+# page offers to classify it. (name, description, personal data, the system holding it)
+UNCLASSIFIED_INFORMATION_TYPES = {
+    "bjorkvik": [("Lokalbokningar", "Bokningar av idrottshallar och lokaler med bokarens namn och kontaktuppgifter.",
+                  True, "Bokningssystem för lokaler")],
+}
 # Keys into INFORMATION_TYPES by position, for brevity in the rows below.
 E, ELEV, SOC, HSL, LON, EKO, DIA, BYGG, GEO, IAM, LOG, WEB, UPP, STY, BES = range(15)
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from core.tenancy import Tenant
 from inventory.models import Criticality, Hosting, InformationType, Lifecycle, System, SystemDependency
@@ -52,8 +52,11 @@ def system_list(*, tenant: Tenant, filters: SystemFilters) -> QuerySet:
 
 def system_detail(*, tenant: Tenant, pk) -> System:
     """One system with everything its page shows."""
+    # Each information type with its classification: the page shows the levels behind the
+    # protection need, and computes the need from them (classification.selectors.protection_basis).
+    infotypes = InformationType.objects.select_related("classification").order_by("name", "pk")
     qs = System.objects.select_related("owner", "administrator", "supplier", "organisation", "unit").prefetch_related(
-        "information_types", "shared_with"
+        Prefetch("information_types", queryset=infotypes), "shared_with"
     )
     return tenant.get(System, pk, queryset=qs)
 

@@ -5,7 +5,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from classification.selectors import attach_protection_need, protection_need
+from classification.models import Classification
+from classification.selectors import attach_protection_need, infotype_levels, protection_basis, today
 from core.decorators import tenant_required
 from core.forms import save_form
 from inventory import graph, selectors, services
@@ -41,6 +42,7 @@ def system_detail(request, pk):
     system = selectors.system_detail(tenant=tenant, pk=pk)
     upstream, downstream = selectors.system_dependencies(tenant=tenant, system=system)
     can_edit = tenant.can_edit(System) and tenant.owns(system)
+    basis = protection_basis(system.information_types.all(), today=today())
     context = {
         "system": system,
         "upstream": upstream,
@@ -49,7 +51,12 @@ def system_detail(request, pk):
         "can_edit": can_edit,
         "dependency_form": DependencyForm(tenant=tenant, system=system) if can_edit else None,
         "history": record_history(obj=system)[:50] if tenant.owns(system) else None,
-        "protection_need": protection_need(system),
+        "protection_need": basis["need"],
+        "basis": basis,
+        # Classifying belongs to the system's own organisation (a shared system's reader only reads).
+        "can_classify": tenant.owns(system) and tenant.can_edit(Classification),
+        "can_add_information": can_edit and not system.archived_at and tenant.can_edit(InformationType)
+        and tenant.can_edit(Classification),
     }
     return render(request, "inventory/system_detail.html", context)
 
@@ -113,9 +120,12 @@ def dependency_remove(request, pk, dep_pk):
 @tenant_required()
 def infotype_list(request):
     tenant = request.tenant
-    qs = selectors.infotype_list(tenant=tenant)
+    qs = selectors.infotype_list(tenant=tenant).select_related("classification")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "inventory/infotype_list.html", {"page": page, "can_edit": tenant.can_edit(InformationType)})
+    aspects, page.object_list = infotype_levels(tenant=tenant, information_types=page.object_list)
+    return render(request, "inventory/infotype_list.html", {
+        "page": page, "aspects": aspects, "can_edit": tenant.can_edit(InformationType),
+        "can_classify": tenant.can_edit(Classification)})
 
 
 @tenant_required(Perm.INVENTORY_EDIT)

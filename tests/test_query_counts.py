@@ -137,10 +137,10 @@ def test_systems_list_htmx_rows(world, login):
 
 def test_system_detail(world, login):
     # request (3), the system with owner, administrator, supplier, organisation and unit,
-    # its information types, its shares, what it depends on, what depends on it, its history,
-    # the names of the records its history links to (one UNION for the whole page), its
-    # protection need (the highest classification level of its information types, one
-    # aggregate). The dependency form asks for a name and lists no systems.
+    # its information types with their classifications (the protection need and the levels
+    # behind it are computed from them), its shares, what it depends on, what depends on it,
+    # its history, the names of the records its history links to (one UNION for the whole
+    # page). The dependency form asks for a name and lists no systems.
     client = login(world.coordinator)
     world(SMALL)
     url = reverse("inventory:system_detail", args=[world.first[0].pk])
@@ -149,13 +149,14 @@ def test_system_detail(world, login):
     assert "System 039" in client.get(url).content.decode()
     large = _queries(client, url)
     assert len(large) == len(small), "\n".join(large)
-    assert len(large) == 11, "\n".join(large)
+    assert len(large) == 10, "\n".join(large)
 
 
 def test_information_types_list(world, login):
-    # request (3), COUNT for the paginator, one page of information types with their system counts.
+    # request (3), COUNT for the paginator, one page of information types with their system counts
+    # and classifications, the classification model (which aspects the level columns show).
     client = login(world.coordinator)
-    _same_count(world, client, reverse("inventory:infotype_list"), 5, must_show="Informationstyp 024-0")
+    _same_count(world, client, reverse("inventory:infotype_list"), 6, must_show="Informationstyp 024-0")
 
 
 def test_suppliers_list(world, login):

@@ -1,6 +1,5 @@
 from django import template
 
-from classification.schemes import ASPECT_LABELS
 from classification.selectors import need_label, need_of
 
 register = template.Library()
@@ -16,12 +15,6 @@ def protection_need(system) -> str:
 def need_tuple(need: dict) -> str:
     """The tuple of a need dict from classification.selectors.protection_need."""
     return need_label(need)
-
-
-@register.simple_tag
-def aspect_rows(need: dict) -> list[tuple[str, str, int | None]]:
-    """(key, label, level) per aspect with a level, for the system page."""
-    return [(a, ASPECT_LABELS[a], need.get(a)) for a in ("K", "R", "T", "S") if need.get(a) is not None]
 
 
 @register.simple_tag(takes_context=True)

@@ -93,6 +93,9 @@ def _inventory(org: Organisation, it_company: Organisation, users: dict) -> None
         if supplier == "it" or provider == "Mellanskogs IT AB":
             system.shared_with.add(it_company)
         systems[name] = system
+    for name, desc, personal, system_name in data.UNCLASSIFIED_INFORMATION_TYPES.get(org.slug, []):
+        systems[system_name].information_types.add(
+            InformationType.objects.create(organisation=org, name=name, description=desc, personal_data=personal))
     for name, target in data.DEPENDENCIES:
         SystemDependency.objects.create(organisation=org, system=systems[name], depends_on=systems[target])
 
