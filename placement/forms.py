@@ -73,8 +73,8 @@ class AlternativeForm(forms.ModelForm):
         model = Alternative
         fields = ["name", "description", "hosting", "provider", "storage_countries", "access_countries",
                   "provider_jurisdiction", "dpf_certified", "scc_signed", "tia_done", "technical_only",
-                  "confidentiality_duty", "sla_percent", "redundancy", "recovery_site", "end_of_life",
-                  "staff_capacity"]
+                  "confidentiality_duty", "customer_held_keys", "sla_percent", "redundancy", "recovery_site",
+                  "end_of_life", "staff_capacity"]
         widgets = {"end_of_life": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -186,6 +186,12 @@ class Alternative(TenantModel):
     confidentiality_duty = models.BooleanField(
         _("the provider's staff are bound by the statutory duty of confidentiality"), default=False,
         help_text=_("Lag (2020:914) om tystnadsplikt vid utkontraktering av teknisk bearbetning eller lagring av uppgifter."))
+    # EDPB Recommendations 01/2020, annex 2, use case 1: data encrypted with keys only the
+    # exporter holds is a supplementary measure a foreign order cannot get round.
+    customer_held_keys = models.BooleanField(
+        _("encrypted with keys held only by the organisation"), default=False,
+        help_text=_("The provider cannot read the information, so it cannot hand it over readable to a foreign "
+                    "authority."))
     sla_percent = models.DecimalField(_("promised availability (%)"), max_digits=6, decimal_places=3, null=True,
                                       blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
     redundancy = models.CharField(_("redundancy"), max_length=20, choices=Redundancy.choices,

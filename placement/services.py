@@ -35,8 +35,8 @@ COMBINED_FIELDS = ("weight_security", "weight_legal", "weight_technical", "weigh
                    "choice_justification")
 ALTERNATIVE_FIELDS = (
     "name", "description", "hosting", "provider", "storage_countries", "access_countries", "provider_jurisdiction",
-    "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty", "sla_percent", "redundancy",
-    "recovery_site", "end_of_life", "staff_capacity",
+    "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty", "customer_held_keys", "sla_percent",
+    "redundancy", "recovery_site", "end_of_life", "staff_capacity",
 )
 COST_FIELDS = ("category", "kind", "amount", "year", "description", "upper_estimate")
 DECISION_FIELDS = ("body", "body_name", "registration_number", "decided_on", "decision", "follow_up_date")
