@@ -219,6 +219,7 @@ class StatusOut(Schema):
     id: int
     status: str
     reason: str
+    override_reason: str
     evidence: str
     link: str
     evidence_file: str | None
@@ -231,9 +232,20 @@ class StatusOut(Schema):
         return obj.file_name or None
 
 
+class DerivedOut(Schema):
+    status: str
+    reason: str
+    source: str
+
+
 class SystemRequirementOut(Schema):
     requirement: RequirementOut
     applies_through: list[str]
+    effective_status: str = Field(description="The status that counts: derived from data unless overridden, "
+                                              "else the assessment's, else unassessed")
+    derived: DerivedOut | None = Field(None, description="For a requirement Tillit answers from its own data: "
+                                                         "the derived status and why")
+    overridden: bool = False
     status: StatusOut | None
     open_actions: list[ActionOut] = Field(description="Open actions of the assessment in the action plan; they "
                                                       "stay until closed, also when the status has become met")
@@ -259,6 +271,7 @@ def system_requirements(request, system_id: RecordId):
         "classified": report.derivation.classified, "protection_analysis": list(report.derivation.analysis_aspects),
         "summary": report.summary,
         "requirements": [{"requirement": row.requirement, "applies_through": list(row.triggers), "status": row.status,
+                          "effective_status": row.status_key, "derived": row.derived, "overridden": row.overridden,
                           "open_actions": list(row.actions)} for row in report.rows],
     }
 
@@ -267,6 +280,8 @@ class StatusIn(InputSchema):
     status: Status
     reason: str = Field("", description="Why the requirement does not apply: required for not_applicable, "
                                         "refused (422) for every other status")
+    override_reason: str = Field("", description="For a requirement Tillit derives from its data: required (422) "
+                                                 "when the status differs from the derived one")
     evidence: str = ""
     link: str = Field("", max_length=500)
     version: int | None = Field(None, description="The version you read; a different current version answers 409")

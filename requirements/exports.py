@@ -135,9 +135,9 @@ def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: st
             if shall:
                 values += ["", ""]
             else:
-                status = row.status
-                values += [str(Status(status.status).label) if status else _("Not assessed"),
-                           status.evidence if status else "", status.reason if status else "",
+                status, effective = row.status, row.effective
+                values += [str(Status(effective.status).label) if effective else _("Not assessed"),
+                           _evidence(row), status.reason if status else "",
                            status.assessed_at.date().isoformat() if status and status.assessed_at else ""]
             sheet.append(xlsx_row(sheet, values))
         if shall and report.shown:
@@ -188,7 +188,8 @@ def annex_document(report: SystemRequirements, *, form: str, today: datetime.dat
                       widths=[2.1, 9.4, 2.5, 3.0],
                       rows=[[row.requirement.code, documents.Cell(row.requirement.title_for(form), row.requirement.text(form)),
                              _controls(row.requirement),
-                             str(Status(row.status.status).label) if row.status else _("Not assessed")] for row in rows])
+                             str(Status(row.effective.status).label) if row.effective else _("Not assessed")]
+                            for row in rows])
     if not report.shown:
         doc.paragraph(_("No requirements."))
     doc.paragraph(_("Annex A refers to the control numbers of ISO/IEC 27001:2022. The requirements "
@@ -244,3 +245,15 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
         book.save(out)
         return out.getvalue()
 
+
+def _evidence(row) -> str:
+    """The evidence column: for a requirement answered from data, the reason it is derived (or
+    the override's reason beside what was derived); else the assessor's evidence."""
+    status = row.status
+    if row.derived is not None and not row.overridden:
+        return _("From Tillit's data: %(reason)s") % {"reason": row.derived.reason}
+    if row.overridden:
+        return (_("Overridden: %(reason)s (derived from data: %(status)s)") % {
+            "reason": status.override_reason, "status": row.derived.label}
+                + (f"\n{status.evidence}" if status.evidence else ""))
+    return status.evidence if status else ""

@@ -283,6 +283,9 @@ class RequirementStatus(TenantModel):
                                     verbose_name=_("requirement"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     reason = models.TextField(_("reason it does not apply"), blank=True)
+    # A requirement Tillit answers from its data (requirements.derived) takes the status stored
+    # here only when a person overrides the derived one, and only with this reason.
+    override_reason = models.TextField(_("reason for overriding the status derived from data"), blank=True)
     evidence = models.TextField(_("how it is met (evidence)"), blank=True)
     link = models.URLField(_("link to evidence"), max_length=500, blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, max_length=300, blank=True)

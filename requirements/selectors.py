@@ -15,6 +15,7 @@ from classification.schemes import ASPECT_LABELS, Scheme
 from classification.selectors import distinct_protection_needs, protection_need
 from core.tenancy import Tenant
 from inventory.models import System
+from requirements import derived as derived_rules
 from requirements import rules
 from requirements.models import (
     ACTION_STATUSES,
@@ -135,10 +136,24 @@ class RequirementRow:
     # The open actions of the assessment in the action plan. They stay when the status later
     # becomes met or not applicable: the person responsible closes them.
     actions: tuple[Action, ...] = ()
+    # The status Tillit derives from its data (requirements.derived), None for the others.
+    derived: derived_rules.Derived | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """A person overrode the derived status, with a reason."""
+        return self.derived is not None and self.status is not None and bool(self.status.override_reason)
+
+    @property
+    def effective(self):
+        """What the row's status is: the derived one unless overridden, else the assessment (or None)."""
+        if self.derived is not None and not self.overridden:
+            return self.derived
+        return self.status
 
     @property
     def status_key(self) -> str:
-        return rules.status_key(self.status)
+        return rules.status_key(self.effective)
 
     @property
     def wants_action(self) -> bool:
@@ -218,7 +233,7 @@ class SystemRequirements:
 
     @staticmethod
     def _pairs(rows):
-        return [(row.requirement, row.status) for row in rows]
+        return [(row.requirement, row.effective) for row in rows]
 
 
 def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilters = SystemFilters()) -> SystemRequirements:
@@ -229,9 +244,10 @@ def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilter
     assessed = tenant.scope(RequirementStatus).filter(system=system).select_related("assessed_by")
     statuses = {s.requirement_id: s for s in assessed}
     actions = open_actions(tenant=tenant, statuses=statuses.values())
+    answers = derived_statuses(tenant=tenant, systems=[system], requirements=derivation.requirements).get(system.pk, {})
     rows = sorted(
         (RequirementRow(r, statuses.get(r.pk), derivation.triggers[r.pk],
-                        actions.get(statuses[r.pk].pk, ()) if r.pk in statuses else ())
+                        actions.get(statuses[r.pk].pk, ()) if r.pk in statuses else (), answers.get(r.pk))
          for r in derivation.requirements),
         key=lambda row: (AREA_ORDER.get(row.requirement.area, 99), row.requirement.code),
     )
@@ -258,7 +274,27 @@ def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> Requir
         "assessed_by").first()
     need = rules.klassa_need(protection_need(system), scheme_for(tenant))
     actions = open_actions(tenant=tenant, statuses=[status]).get(status.pk, ()) if status else ()
-    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions)
+    answer = derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(system.pk, {})
+    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions,
+                          answer.get(requirement.pk))
+
+
+def derived_statuses(*, tenant: Tenant, systems, requirements) -> dict[int, dict[int, derived_rules.Derived]]:
+    """system pk → requirement pk → the status derived from data, for the derived requirements
+    among `requirements` (no query at all when there are none; else derived.load_facts's six)."""
+    wanted = [r for r in requirements if derived_rules.is_derived(r)]
+    if not wanted or not systems:
+        return {}
+    day = today()
+    result: dict[int, dict[int, derived_rules.Derived]] = {}
+    for pk, facts in derived_rules.load_facts(tenant=tenant, systems=systems).items():
+        answers = {}
+        for requirement in wanted:
+            answer = derived_rules.RULES_BY_CODE[requirement.code].decide(facts, day)
+            if answer is not None:
+                answers[requirement.pk] = answer
+        result[pk] = answers
+    return result
 
 
 # --- the statement of applicability ----------------------------------------------------------

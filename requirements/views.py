@@ -118,7 +118,7 @@ def _status_initial(status: RequirementStatus | None) -> dict:
     if status is None:
         return {}
     return {"status": status.status, "reason": status.reason, "evidence": status.evidence, "link": status.link,
-            "version": status.version}
+            "override_reason": status.override_reason, "version": status.version}
 
 
 @tenant_required(Perm.REQUIREMENT_EDIT)
@@ -131,7 +131,8 @@ def status_edit(request, pk, requirement_pk):
                "can_act": _can_act(tenant), "can_edit_actions": tenant.can_edit(Action)}
     if request.method == "GET" and request.GET.get("cancel"):
         return render(request, "requirements/status_row.html#display", context)
-    form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status))
+    form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status),
+                                 derived=row.derived)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
