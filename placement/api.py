@@ -86,6 +86,7 @@ class AlternativeOut(Schema):
     technical_only: bool
     confidentiality_duty: bool
     customer_held_keys: bool
+    current_placement: bool
     sla_percent: Decimal | None
     redundancy: str
     recovery_site: str
@@ -215,6 +216,8 @@ class AlternativeIn(InputSchema):
     technical_only: bool = False
     confidentiality_duty: bool = False
     customer_held_keys: bool = False
+    current_placement: bool = Field(False, description="The systems' current placement: the requirements follow the "
+                                                       "systems' own requirement assessment")
     sla_percent: Decimal | None = Field(None, ge=0, le=100)
     redundancy: Redundancy = Redundancy.SINGLE_SITE
     recovery_site: str = Field("", max_length=200)

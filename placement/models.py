@@ -201,6 +201,11 @@ class Alternative(TenantModel):
     end_of_life = models.DateField(_("end of life of the infrastructure"), null=True, blank=True)
     staff_capacity = models.CharField(_("the organisation's own capacity"), max_length=20,
                                       choices=StaffCapacity.choices, default=StaffCapacity.SUFFICIENT)
+    # The way the assessment's systems run today: its requirement statuses are the systems' own
+    # (requirements module, read live), not a separate assessment here. One per assessment.
+    current_placement = models.BooleanField(
+        _("the systems' current placement"), default=False,
+        help_text=_("The requirements then follow the systems' own requirement assessment."))
     # Requirement id (as text) → met (true) or not (false); absent = not yet assessed.
     requirements_met = models.JSONField(_("requirements met"), default=dict, blank=True)
     revision = models.PositiveIntegerField(default=1)
@@ -209,7 +214,13 @@ class Alternative(TenantModel):
         ordering = ["position", "pk"]
         verbose_name = _("alternative")
         verbose_name_plural = _("alternatives")
-        constraints = [models.UniqueConstraint(fields=["assessment", "name"], name="placement_alternative_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "name"], name="placement_alternative_unique_name"),
+            models.UniqueConstraint(fields=["assessment"], condition=models.Q(current_placement=True),
+                                    name="placement_one_current_placement",
+                                    violation_error_message=_("Another alternative is already the systems' current "
+                                                              "placement.")),
+        ]
 
     def __str__(self) -> str:
         return self.name

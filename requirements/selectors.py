@@ -279,6 +279,29 @@ def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> Requir
                           answer.get(requirement.pk))
 
 
+def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int, dict[int, str]]:
+    """system pk → requirement pk → the status that counts on the system's own list (derived from
+    data unless overridden, else assessed); unassessed pairs are absent. Used where another module
+    states a system's requirement figures (placement), so they never contradict the list."""
+    systems = [s for s in systems if tenant.owns(s)]
+    if not systems or not requirement_pks:
+        return {}
+    requirements = list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks)))
+    stored = tenant.scope(RequirementStatus).filter(system__in=[s.pk for s in systems],
+                                                    requirement__in=[r.pk for r in requirements])
+    result: dict[int, dict[int, str]] = {s.pk: {} for s in systems}
+    overridden = set()
+    for status in stored:
+        result[status.system_id][status.requirement_id] = status.status
+        if status.override_reason:
+            overridden.add((status.system_id, status.requirement_id))
+    for system_pk, answers in derived_statuses(tenant=tenant, systems=systems, requirements=requirements).items():
+        for requirement_pk, answer in answers.items():
+            if (system_pk, requirement_pk) not in overridden:
+                result[system_pk][requirement_pk] = answer.status
+    return result
+
+
 def derived_statuses(*, tenant: Tenant, systems, requirements) -> dict[int, dict[int, derived_rules.Derived]]:
     """system pk → requirement pk → the status derived from data, for the derived requirements
     among `requirements` (no query at all when there are none; else derived.load_facts's six)."""
