@@ -413,7 +413,12 @@ class SoaOut(Schema):
     applicable: bool | None
     reason: str
     reason_pending: bool
-    implementation: str | None
+    implementation: str | None = Field(description="The status that counts: derived from the systems' requirement "
+                                                   "statuses unless overridden")
+    implementation_derived: str | None = Field(None, description="What the systems' statuses give (null: nothing "
+                                                                 "linked applies to a system)")
+    implementation_basis: str = ""
+    implementation_override_reason: str = ""
     note: str
     requirements: list[str]
     proposed_applicable: bool
@@ -427,7 +432,10 @@ def list_soa(request):
         result.append({
             "control": row.control, "applicable": statement.applicable if statement else None,
             "reason": statement.reason if statement else "", "reason_pending": bool(statement and statement.reason_pending),
-            "implementation": statement.implementation if statement else None, "note": statement.note if statement else "",
+            "implementation": row.implementation, "note": statement.note if statement else "",
+            "implementation_derived": row.derived.implementation if row.derived else None,
+            "implementation_basis": row.derived.reason if row.derived else "",
+            "implementation_override_reason": statement.implementation_override_reason if statement else "",
             "requirements": [r.code for r in row.requirements], "proposed_applicable": row.suggested_applicable,
         })
     return result
@@ -436,7 +444,10 @@ def list_soa(request):
 class SoaIn(InputSchema):
     applicable: bool
     reason: str = ""
-    implementation: Implementation = Implementation.NOT_IMPLEMENTED
+    implementation: Implementation | None = Field(None, description="Leave out to follow the systems' requirement "
+                                                                    "statuses")
+    implementation_override_reason: str = Field("", description="Required (422) when the implementation differs "
+                                                                "from what the systems' statuses give")
     note: str = ""
 
 

@@ -151,10 +151,17 @@ def _statement(tenant: Tenant, rng: random.Random) -> None:
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": False, "reason": EXCLUDED_CONTROLS[row.control.number],
                 "implementation": Implementation.NOT_IMPLEMENTED, "note": ""})
-        elif statement.applicable and rng.random() < 0.7:
+        elif statement.applicable and row.derived is None and rng.random() < 0.7:
+            # Nothing linked applies to a system: the status is recorded by hand.
             implementation = rng.choices(implementations, weights=[45, 30, 15, 10])[0]
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": True, "implementation": implementation, "reason": statement.reason, "note": ""})
+        elif statement.applicable and row.derived is not None and rng.random() < 0.1:
+            # The systems' statuses give the status; a few controls are planned, overridden with the reason.
+            services.applicability_set(tenant=tenant, control=row.control, data={
+                "applicable": True, "implementation": Implementation.PLANNED, "reason": statement.reason, "note": "",
+                "implementation_override_reason": "Införandet är beslutat i handlingsplanen för informationssäkerhet "
+                                                  "och genomförs under året."})
         elif not statement.applicable and rng.random() < 0.6:
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": False, "reason": rng.choice(SOA_REASONS),

@@ -220,7 +220,7 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
         sheet.append(xlsx_row(sheet, [_("Date"), today.isoformat()]))
         sheet.append([])
         header = [_("Control"), _("Name"), _("Theme"), _("Applicable"), _("Reason"), _("Implementation status"),
-                  _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
+                  _("Basis of the implementation status"), _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
         sheet.append(xlsx_row(sheet, header))
         header_row = sheet.max_row
         for row in rows:
@@ -235,12 +235,12 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
                 reason = _("Reason pending") if statement.reason_pending else statement.reason
             sheet.append(xlsx_row(sheet, [
                 control.number, control.name, str(Theme(control.theme).label), applicable, reason,
-                str(statement.get_implementation_display()) if statement else "",
+                row.implementation_label, _implementation_basis(row),
                 statement.note if statement else "",
                 ", ".join(r.code for r in row.requirements),
                 *[", ".join(labels) for _label, labels in control.attribute_labels()],
             ]))
-        _table_sheet(sheet, header_row, (9, 40, 16, 12, 40, 18, 30, 30, 22, 30, 22, 36, 28))
+        _table_sheet(sheet, header_row, (9, 40, 16, 12, 40, 18, 40, 30, 30, 22, 30, 22, 36, 28))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -257,3 +257,15 @@ def _evidence(row) -> str:
             "reason": status.override_reason, "status": row.derived.label}
                 + (f"\n{status.evidence}" if status.evidence else ""))
     return status.evidence if status else ""
+
+
+def _implementation_basis(row: SoaRow) -> str:
+    """Why the SoA row has its implementation status: the systems' statuses, or the override's reason."""
+    if row.overridden:
+        text = _("Overridden: %(reason)s") % {"reason": row.statement.implementation_override_reason}
+        if row.derived:
+            text += " " + _("(from the systems: %(status)s)") % {"status": row.derived.label}
+        return text
+    if row.derived:
+        return _("From the systems' requirement statuses: %(reason)s") % {"reason": row.derived.reason}
+    return _("Recorded by hand: no linked requirement applies to a system.") if row.statement else ""

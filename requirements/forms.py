@@ -108,6 +108,10 @@ class ApplicabilityForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the control is not applicable."))
     implementation = forms.ChoiceField(label=_("Implementation status"), choices=Implementation.choices)
+    implementation_override_reason = forms.CharField(
+        label=_("Reason for overriding the implementation status"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you set another status than the one the systems' requirement statuses give."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):

@@ -344,6 +344,11 @@ class ApplicabilityStatement(TenantModel):
     reason = models.TextField(_("reason"), blank=True)
     implementation = models.CharField(_("implementation status"), max_length=20, choices=Implementation.choices,
                                       default=Implementation.NOT_IMPLEMENTED)
+    # The implementation status follows from the systems' statuses of the requirements mapped to
+    # the control (requirements.selectors.soa_rows); `implementation` counts instead only when
+    # a person overrides it, with this reason.
+    implementation_override_reason = models.TextField(_("reason for overriding the implementation status"),
+                                                      blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

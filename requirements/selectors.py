@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actions.models import OPEN_STATUSES, Action
 from classification.schemes import ASPECT_LABELS, Scheme
-from classification.selectors import distinct_protection_needs, protection_need
+from classification.selectors import annotate_protection_need, protection_need
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import derived as derived_rules
@@ -23,9 +24,11 @@ from requirements.models import (
     ApplicabilityStatement,
     Area,
     Control,
+    Implementation,
     Nis2Point,
     Requirement,
     RequirementStatus,
+    Status,
     Theme,
     parse_attribute,
     tag_filter,
@@ -324,15 +327,64 @@ def derived_statuses(*, tenant: Tenant, systems, requirements) -> dict[int, dict
 
 
 @dataclass(frozen=True)
+class DerivedImplementation:
+    """A control's implementation status as the systems' requirement statuses give it."""
+
+    implementation: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return str(Implementation(self.implementation).label)
+
+
+@dataclass(frozen=True)
 class SoaRow:
     control: Control
     statement: ApplicabilityStatement | None
     requirements: tuple[Requirement, ...]  # linked requirements in force
     applying: tuple[Requirement, ...]  # those that apply to at least one of the organisation's systems
+    derived: DerivedImplementation | None = None  # None: no linked requirement applies to a system
 
     @property
     def suggested_applicable(self) -> bool:
         return bool(self.applying)
+
+    @property
+    def overridden(self) -> bool:
+        return (self.statement is not None and self.statement.applicable
+                and bool(self.statement.implementation_override_reason))
+
+    @property
+    def implementation(self) -> str | None:
+        """The status that counts: derived unless overridden; the recorded one where nothing derives it."""
+        if self.statement is not None and not self.statement.applicable:
+            return self.statement.implementation
+        if self.derived is not None and not self.overridden:
+            return self.derived.implementation
+        return self.statement.implementation if self.statement else None
+
+    @property
+    def implementation_label(self) -> str:
+        return str(Implementation(self.implementation).label) if self.implementation else ""
+
+
+def derive_implementation(statuses: list[str | None]) -> DerivedImplementation | None:
+    """From the statuses of the (system, requirement) pairs behind a control: all met →
+    implemented; some met or partly met → partly; none → not implemented. Not applicable pairs
+    are left out; an unassessed pair counts as not (yet) shown to be met."""
+    pairs = [s for s in statuses if s != Status.NOT_APPLICABLE]
+    if not pairs:
+        return None
+    met = sum(1 for s in pairs if s == Status.MET)
+    partly = sum(1 for s in pairs if s == Status.PARTLY_MET)
+    reason = _("%(met)d of %(n)d system requirements met, %(partly)d partly, %(rest)d not met or not assessed.") % {
+        "met": met, "n": len(pairs), "partly": partly, "rest": len(pairs) - met - partly}
+    if met == len(pairs):
+        return DerivedImplementation(Implementation.IMPLEMENTED, reason)
+    if met or partly:
+        return DerivedImplementation(Implementation.PARTLY, reason)
+    return DerivedImplementation(Implementation.NOT_IMPLEMENTED, reason)
 
 
 @dataclass(frozen=True)
@@ -343,30 +395,45 @@ class SoaFilters:
     implementation: str = ""
 
 
-def _own_needs(tenant: Tenant) -> set[tuple]:
-    """The distinct protection needs of the organisation's own systems in use (KLASSA scale)."""
-    # Shared systems belong to another organisation's statement of applicability.
-    systems = tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)
-    rows = distinct_protection_needs(systems)
+def _system_statuses(tenant: Tenant, requirements: list[Requirement]) -> dict[int, list[str | None]]:
+    """requirement pk → the effective status on each own system in use it applies to (None:
+    unassessed), in a fixed number of queries: the systems with their needs, the settings, the
+    stored statuses and the facts of the derived requirements."""
+    systems = list(annotate_protection_need(tenant.scope(System).filter(
+        organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)).order_by("pk"))
     scheme = scheme_for(tenant)
-    return {tuple(rules.klassa_need(dict(zip(rules.ASPECTS, row)), scheme).values()) for row in rows}
+    applying: dict[int, list[int]] = {}  # system pk → requirement pks applying to it
+    for system in systems:
+        need = rules.klassa_need({"K": system.need_k, "R": system.need_r, "T": system.need_t, "S": system.need_s},
+                                 scheme)
+        applying[system.pk] = [r.pk for r in requirements if rules.applies(r.levels, need)]
+    statuses = effective_statuses(tenant=tenant, systems=systems, requirement_pks=[r.pk for r in requirements])
+    result: dict[int, list[str | None]] = {}
+    for system_pk, requirement_pks in applying.items():
+        own = statuses.get(system_pk, {})
+        for requirement_pk in requirement_pks:
+            result.setdefault(requirement_pk, []).append(own.get(requirement_pk))
+    return result
 
 
 def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
-    """All 93 controls with the organisation's statement row (if any) and the linked requirements."""
-    needs = [dict(zip(rules.ASPECTS, need)) for need in _own_needs(tenant)]
+    """All 93 controls with the organisation's statement row (if any), the linked requirements
+    and the implementation status their systems' statuses give."""
     requirements = list(active_requirements(tenant))
-    applying = {r.pk for r in requirements if any(rules.applies(r.levels, need) for need in needs)}
+    per_requirement = _system_statuses(tenant, requirements)
+    applying = set(per_requirement)
     linked: dict[int, list[Requirement]] = {}
     for requirement in requirements:
         for control in requirement.controls.all():
             linked.setdefault(control.pk, []).append(requirement)
     statements = {s.control_id: s for s in tenant.scope(ApplicabilityStatement)}
-    return [
-        SoaRow(control, statements.get(control.pk), tuple(linked.get(control.pk, ())),
-               tuple(r for r in linked.get(control.pk, ()) if r.pk in applying))
-        for control in Control.objects.order_by("sort_key")
-    ]
+    rows = []
+    for control in Control.objects.order_by("sort_key"):
+        mapped = linked.get(control.pk, ())
+        statuses = [status for r in mapped for status in per_requirement.get(r.pk, ())]
+        rows.append(SoaRow(control, statements.get(control.pk), tuple(mapped),
+                           tuple(r for r in mapped if r.pk in applying), derive_implementation(statuses)))
+    return rows
 
 
 def soa_filtered(rows: list[SoaRow], filters: SoaFilters) -> list[SoaRow]:
@@ -384,7 +451,7 @@ def soa_filtered(rows: list[SoaRow], filters: SoaFilters) -> list[SoaRow]:
             return False
         if filters.applicability == "reason_pending" and not (statement and statement.reason_pending):
             return False
-        if filters.implementation and not (statement and statement.implementation == filters.implementation):
+        if filters.implementation and row.implementation != filters.implementation:
             return False
         return True
 

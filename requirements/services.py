@@ -230,13 +230,25 @@ def applicability_set(*, tenant: Tenant, control: Control, data: dict) -> Applic
     reason = (data.get("reason") or "").strip()
     if not applicable and not reason:
         raise ValidationError({"reason": _("Give the reason the control does not apply.")})
+    override_reason = (data.get("implementation_override_reason") or "").strip()
+    derived = next((row.derived for row in selectors.soa_rows(tenant=tenant) if row.control.pk == control.pk), None)
+    implementation = data.get("implementation")
+    if not applicable:
+        derived, override_reason = None, ""  # an excluded control is not implemented: nothing to derive
+    if derived is not None and implementation and implementation != derived.implementation and not override_reason:
+        raise ValidationError({"implementation_override_reason": _(
+            "The systems' requirement statuses give “%(status)s” (%(reason)s) Give the reason you set another "
+            "implementation status.") % {"status": derived.label, "reason": derived.reason}})
+    if derived is not None and implementation == derived.implementation:
+        override_reason = ""  # agrees with the systems: follows them again
     with transaction.atomic():
         statement = tenant.editable(ApplicabilityStatement).select_for_update().filter(control=control).first()
         if statement is None:
             statement = tenant.new(ApplicabilityStatement, control=control)
         statement.control = control
         statement.applicable, statement.reason = applicable, reason
-        statement.implementation = data.get("implementation") or statement.implementation
+        statement.implementation = implementation or (derived.implementation if derived else statement.implementation)
+        statement.implementation_override_reason = override_reason
         statement.note = (data.get("note") or "").strip()
         statement.full_clean()
         statement.save()

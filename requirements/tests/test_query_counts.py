@@ -56,7 +56,8 @@ def world(org_a, org_b, tenant, system, classify, catalogue, member):
                 if i % 2:
                     services.requirement_status_set(tenant=assessor, system=system, requirement=requirement,
                                                     data={"status": "met"})
-            services.applicability_set(tenant=tenant, control=controls[i], data={"applicable": True, "implementation": "partly"})
+            services.applicability_set(tenant=tenant, control=controls[i], data={
+                "applicable": True, "implementation": "partly", "implementation_override_reason": "Delvis infört"})
             Requirement.objects.create(organisation=org_b, code=f"B-{i:02d}", area="access", title="B", text_is="Ä",
                                        text_shall="S", levels={"K": 1})
 
@@ -129,9 +130,11 @@ def test_action_plan_with_requirement_actions(world, login, editor):
 
 
 def test_soa_page(world, login, editor):
-    # request (3), the distinct protection needs of the organisation's systems, the classification
-    # settings, the requirements, their controls, the statement rows, the controls.
-    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 9)
+    # request (3), the requirements, their controls, the organisation's systems with their needs,
+    # the classification settings, for the implementation derived from the systems' statuses: the
+    # requirements by id, the stored statuses, the five of the facts answered from data; the
+    # statement rows, the controls.
+    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 16)
 
 
 def test_api_catalogue(world, client, api, editor):
@@ -151,6 +154,6 @@ def test_api_system_requirements(world, client, api, editor):
 
 
 def test_api_soa(world, client, api, editor):
-    # token (2), the needs, the settings, the requirements, their controls, the statements, the controls.
-    _same(world, client, "/api/requirements/soa", 8, **api(editor))
+    # token (2), and the page's thirteen (as on the page).
+    _same(world, client, "/api/requirements/soa", 15, **api(editor))
     assert ApplicabilityStatement.objects.count() == LARGE
