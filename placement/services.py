@@ -34,9 +34,9 @@ ASSESSMENT_FIELDS = (
 COMBINED_FIELDS = ("weight_security", "weight_legal", "weight_technical", "weight_economic", "summary", "proposal",
                    "choice_justification")
 ALTERNATIVE_FIELDS = (
-    "name", "description", "current_placement", "hosting", "provider", "storage_countries", "access_countries", "provider_jurisdiction",
-    "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty", "customer_held_keys", "sla_percent",
-    "redundancy", "recovery_site", "end_of_life", "staff_capacity",
+    "name", "description", "current_placement", "hosting", "provider", "storage_countries", "access_countries",
+    "provider_jurisdiction", "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty",
+    "customer_held_keys", "sla_percent", "redundancy", "recovery_site", "end_of_life", "staff_capacity",
 )
 COST_FIELDS = ("category", "kind", "amount", "year", "description", "upper_estimate")
 DECISION_FIELDS = ("body", "body_name", "registration_number", "decided_on", "decision", "follow_up_date")
