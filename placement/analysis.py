@@ -248,13 +248,15 @@ class LegalAlternative:
     information: list[legal.InformationPosition]
     outsourced: bool
     personal_data: bool
+    outcome: legal.LegalOutcome | None = None
 
     @property
     def must_not_be_placed(self) -> list[legal.InformationPosition]:
         return [i for i in self.information if i.must_not_be_placed]
 
 
-def _legal_alternative(alt, inputs: Inputs, day: datetime.date, cap: int | None) -> LegalAlternative:
+def _legal_alternative(alt, inputs: Inputs, day: datetime.date, cap: int | None,
+                       rules_text: tuple[str, ...] = ()) -> LegalAlternative:
     outsourced = alt.hosting != Hosting.OWN_DATA_CENTRE
     infos = inputs.information_types
     # Without linked information the service is assumed to hold personal data (the safe side).
@@ -268,46 +270,34 @@ def _legal_alternative(alt, inputs: Inputs, day: datetime.date, cap: int | None)
     positions = [
         legal.information_position(name=i.name, confidentiality=i.levels.get("K"), cap=cap, outsourced=outsourced,
                                    day=day, technical_only=alt.technical_only, outcome=outcomes.get(i.pk),
-                                   foreign_access=bool(laws))
+                                   foreign_access=bool(laws), customer_held_keys=alt.customer_held_keys)
         for i in infos
     ]
-    return LegalAlternative(transfers, laws, positions, outsourced, personal)
+    outcome = legal.lawfulness(outsourced=outsourced, transfers=transfers, laws=laws, information=positions, day=day,
+                               confidentiality_duty=alt.confidentiality_duty,
+                               customer_held_keys=alt.customer_held_keys, rules=rules_text)
+    return LegalAlternative(transfers, laws, positions, outsourced, personal, outcome)
 
 
-def _legal_findings(alt, la: LegalAlternative, day: datetime.date, rules_text: list[str]) -> list[Finding]:
-    findings = []
+def _legal_findings(la: LegalAlternative) -> list[Finding]:
+    """The outcome in findings: what makes it unlawful (major), what remains (minor), the context."""
     if not la.outsourced:
-        findings.append(Finding(INFO, _("The information stays with the organisation: no disclosure and no transfer.")))
-        return findings
-    findings.append(Finding(INFO, _("Handing the information to the provider is disclosure under OSL, even when "
-                                    "it is encrypted (SOU 2021:1).")))
-    for t in la.transfers:
-        if not t.ok:
-            findings.append(Finding(MAJOR, _("%(country)s: %(basis)s. %(why)s") % {
-                "country": t.country_label, "basis": t.label, "why": t.explanation}))
-        elif t.basis == legal.Basis.SCC:
-            findings.append(Finding(MINOR, _("%(country)s: transfers rest on standard contractual clauses and "
-                                             "supplementary measures.") % {"country": t.country_label}))
+        return [Finding(INFO, _("The information stays with the organisation: no disclosure and no transfer."))]
+    findings = [Finding(INFO, _("Legal outcome: %(outcome)s.") % {"outcome": la.outcome.label}),
+                Finding(INFO, _("Handing the information to the provider is disclosure under OSL, even when "
+                                "it is encrypted (SOU 2021:1)."))]
+    findings += [Finding(MAJOR, text) for text in la.outcome.obstacles]
     if not la.personal_data:
         findings.append(Finding(INFO, _("The information holds no personal data: GDPR chapter V does not apply.")))
-    if la.access_laws:
-        findings.append(Finding(MAJOR, _("The provider is within reach of %(laws)s, whatever the data's location.") % {
-            "laws": ", ".join(str(law.name) for law in la.access_laws)}))
-    for info in la.information:
-        if info.must_not_be_placed:
-            findings.append(Finding(MAJOR, _("%(name)s must not be placed here: %(reasons)s") % {
-                "name": info.name, "reasons": " ".join(info.reasons)}))
-        elif info.kept_out_by_rule:
-            findings.append(Finding(MINOR, _("%(name)s relies on the rule “%(rule)s” to keep information "
-                                             "under secrecy out of the service.") % {
-                "name": info.name, "rule": "; ".join(rules_text)}))
-        if info.exception == "not_assessed":
-            findings.append(Finding(MINOR, _("Record the appropriateness assessment (OSL 10 kap. 2 a §) for "
-                                             "%(name)s.") % {"name": info.name}))
-    if day >= legal.CONFIDENTIALITY_ACT_FROM and not alt.confidentiality_duty:
-        findings.append(Finding(MINOR, _("It is not confirmed that the provider's staff are bound by the statutory "
-                                         "duty of confidentiality (lag 2020:914).")))
+    findings += [Finding(MINOR, _("Residual risk: %(risk)s") % {"risk": text}) for text in la.outcome.residual_risks]
     return findings
+
+
+# The outcome decides the perspective's verdict: an arrangement that is lawful with residual
+# risks is weighed as neutral (the risks are named), only an unlawful one speaks against.
+LAWFULNESS_VERDICT = {legal.Lawfulness.LAWFUL: VerdictChoice.FAVOURS,
+                      legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS: VerdictChoice.NEUTRAL,
+                      legal.Lawfulness.NOT_LAWFUL: VerdictChoice.AGAINST}
 
 
 def law(inputs: Inputs) -> PerspectiveResult:
@@ -315,13 +305,12 @@ def law(inputs: Inputs) -> PerspectiveResult:
     day = assessment.assessment_date
     caps = [m.max_confidentiality for m in inputs.mitigations if m.max_confidentiality is not None]
     cap = min(caps) if caps else None
-    rules_text = [m.text for m in inputs.mitigations if m.max_confidentiality is not None]
+    rules_text = tuple(m.text for m in inputs.mitigations if m.max_confidentiality is not None)
     per_alt, computed = {}, {}
     for alt in inputs.alternatives:
-        la = _legal_alternative(alt, inputs, day, cap)
+        la = _legal_alternative(alt, inputs, day, cap, rules_text)
         per_alt[alt.pk] = la
-        findings = _legal_findings(alt, la, day, rules_text)
-        computed[alt.pk] = (rules.verdict_from_findings(findings), findings)
+        computed[alt.pk] = (LAWFULNESS_VERDICT[la.outcome.outcome], _legal_findings(la))
     facts = [(_("Date of the legal assessment"), day.isoformat()),
              (_("Mitigating rules"), "; ".join(m.text.rstrip(".") for m in inputs.mitigations) or "–")]
     details = {"alternatives": per_alt, "cap": cap, "mitigations": inputs.mitigations}

@@ -85,6 +85,8 @@ class AlternativeOut(Schema):
     tia_done: bool
     technical_only: bool
     confidentiality_duty: bool
+    customer_held_keys: bool
+    current_placement: bool
     sla_percent: Decimal | None
     redundancy: str
     recovery_site: str
@@ -213,6 +215,9 @@ class AlternativeIn(InputSchema):
     tia_done: bool = False
     technical_only: bool = False
     confidentiality_duty: bool = False
+    customer_held_keys: bool = False
+    current_placement: bool = Field(False, description="The systems' current placement: the requirements follow the "
+                                                       "systems' own requirement assessment")
     sla_percent: Decimal | None = Field(None, ge=0, le=100)
     redundancy: Redundancy = Redundancy.SINGLE_SITE
     recovery_site: str = Field("", max_length=200)
@@ -238,6 +243,8 @@ class PlacementCellOut(Schema):
     residual_risk: str
     judged: bool
     findings: list[FindingOut]
+    legal_outcome: str | None = Field(None, description="The law perspective only: lawful, "
+                                      "lawful_with_residual_risks or not_lawful")
 
 
 class PerspectiveOut(Schema):
@@ -447,6 +454,11 @@ def delete_alternative(request, alternative_id: int):
 # --- Perspectives -----------------------------------------------------------------------
 
 
+def _legal_outcome(view, alternative_id: int) -> str | None:
+    legal_alternative = view.details.get("alternatives", {}).get(alternative_id) if view.key == Perspective.LEGAL else None
+    return legal_alternative.outcome.outcome if legal_alternative else None
+
+
 @router.get("/{int:assessment_id}/perspectives", response=list[PerspectiveOut],
             summary="The four perspectives: computed facts and the verdict per alternative")
 def get_perspectives(request, assessment_id: int):
@@ -455,7 +467,8 @@ def get_perspectives(request, assessment_id: int):
         "perspective": key, "label": view.label, "facts": [[str(k), str(v)] for k, v in view.facts],
         "alternatives": [{"alternative_id": alt_id, "computed_verdict": c.computed_verdict, "verdict": c.verdict,
                           "rationale": c.rationale, "residual_risk": c.residual_risk, "judged": c.judged,
-                          "findings": [{"severity": f.severity, "text": f.text} for f in c.findings]}
+                          "findings": [{"severity": f.severity, "text": f.text} for f in c.findings],
+                          "legal_outcome": _legal_outcome(view, alt_id)}
                          for alt_id, c in view.cells.items()],
     } for key, view in result.perspectives.items()]
 

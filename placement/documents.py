@@ -201,6 +201,11 @@ def _law(result: Analysis) -> list[Block]:
     for alt in result.alternatives:
         la = p.details["alternatives"][alt.pk]
         blocks.append(_heading(alt.name, 3))
+        blocks.append(_para(_("Legal outcome: %(outcome)s.") % {"outcome": la.outcome.label}))
+        if la.outcome.obstacles:
+            blocks.append(Block("list", text=_("Why it is not lawful:"), items=list(la.outcome.obstacles)))
+        if la.outcome.residual_risks:
+            blocks.append(Block("list", text=_("Residual risks:"), items=list(la.outcome.residual_risks)))
         if not la.outsourced:
             blocks.append(_para(_("The information stays with the organisation: no disclosure and no transfer.")))
             continue

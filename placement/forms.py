@@ -71,10 +71,10 @@ class AlternativeForm(forms.ModelForm):
 
     class Meta:
         model = Alternative
-        fields = ["name", "description", "hosting", "provider", "storage_countries", "access_countries",
-                  "provider_jurisdiction", "dpf_certified", "scc_signed", "tia_done", "technical_only",
-                  "confidentiality_duty", "sla_percent", "redundancy", "recovery_site", "end_of_life",
-                  "staff_capacity"]
+        fields = ["name", "description", "current_placement", "hosting", "provider", "storage_countries",
+                  "access_countries", "provider_jurisdiction", "dpf_certified", "scc_signed", "tia_done", "technical_only",
+                  "confidentiality_duty", "customer_held_keys", "sla_percent", "redundancy", "recovery_site",
+                  "end_of_life", "staff_capacity"]
         widgets = {"end_of_life": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

@@ -26,6 +26,26 @@ def applicable_requirements(*, tenant: Tenant, levels: dict, scheme: str) -> lis
             if requirement_rules.applies(r.levels, need)]
 
 
+def system_requirement_marks(*, tenant: Tenant, systems, requirements: list[RequirementRef]) -> dict[str, bool]:
+    """The marks of the systems' current placement, from the systems' own requirement statuses:
+    met (or not applicable) on every system → met; not met or partly met on any → not met;
+    otherwise (some system has not assessed it) absent, i.e. not assessed."""
+    from requirements.models import Status
+    from requirements.selectors import effective_statuses
+
+    statuses = effective_statuses(tenant=tenant, systems=systems, requirement_pks=[r.pk for r in requirements])
+    if not statuses:
+        return {}
+    marks = {}
+    for requirement in requirements:
+        values = [per_system.get(requirement.pk) for per_system in statuses.values()]
+        if any(v in (Status.NOT_MET, Status.PARTLY_MET) for v in values):
+            marks[str(requirement.pk)] = False
+        elif all(v in (Status.MET, Status.NOT_APPLICABLE) for v in values):
+            marks[str(requirement.pk)] = True
+    return marks
+
+
 # The register's levels mapped onto the residual risk of a perspective ("very high" counts as high).
 REGISTER_LEVELS = {"low": ResidualRisk.LOW, "medium": ResidualRisk.MEDIUM, "high": ResidualRisk.HIGH,
                    "very_high": ResidualRisk.HIGH}

@@ -262,13 +262,17 @@ def osl_exception(*, outsourced: bool, day: datetime.date, technical_only: bool,
 
 def information_position(*, name: str, confidentiality: int | None, cap: int | None, outsourced: bool,
                          day: datetime.date, technical_only: bool, outcome: str | None,
-                         foreign_access: bool) -> InformationPosition:
+                         foreign_access: bool, customer_held_keys: bool = False) -> InformationPosition:
     """May this information type be placed in the alternative, given its classification?
 
     Information under secrecy (confidentiality ≥ SECRECY_LEVEL) must not be handed to a
     provider without a basis in OSL, and not to one whose staff can be compelled to hand it
     to a foreign authority (OSL 8 kap. 3 §; eSam, "Outsourcing 2.0", 2019). A rule that keeps
-    such information out of the service (cap) removes it from the service.
+    such information out of the service (cap) removes it from the service. Encryption with
+    keys only the organisation holds does not make the handing over less of a disclosure
+    (SOU 2021:1), so the OSL exception is still needed; but a foreign order then reaches
+    nothing readable (EDPB Recommendations 01/2020, annex 2, use case 1), so the access law
+    remains a residual risk instead of a bar.
     """
     effective = confidentiality if cap is None or confidentiality is None else min(confidentiality, cap)
     kept_out = cap is not None and confidentiality is not None and confidentiality > cap
@@ -277,6 +281,92 @@ def information_position(*, name: str, confidentiality: int | None, cap: int | N
     secret = effective is not None and effective >= SECRECY_LEVEL
     if secret and exception in ("not_in_force", "not_technical", "inappropriate"):
         reasons.append(str(EXCEPTION_LABELS[exception]))
-    if secret and outsourced and foreign_access:
+    if secret and outsourced and foreign_access and not customer_held_keys:
         reasons.append(_("The provider can be compelled to disclose it to a foreign authority (OSL 8 kap. 3 §)."))
     return InformationPosition(name, confidentiality, effective, kept_out, exception, bool(reasons), reasons)
+
+
+# --- the legal outcome of an arrangement -------------------------------------------------
+
+
+class Lawfulness:
+    """Is the arrangement lawful on the date of the assessment?
+
+    Not "against" because a third-country access law exists: the law asks for a valid transfer
+    basis (GDPR chapter V) and for a basis in OSL for disclosing information under secrecy.
+    Where both hold, what remains (an access law's reach, clauses that rest on supplementary
+    measures, an appropriateness assessment not recorded) is a residual risk, named in words.
+    """
+
+    LAWFUL = "lawful"
+    LAWFUL_WITH_RESIDUAL_RISKS = "lawful_with_residual_risks"
+    NOT_LAWFUL = "not_lawful"
+
+
+LAWFULNESS_LABELS = {
+    Lawfulness.LAWFUL: gettext_lazy("Lawful"),
+    Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS: gettext_lazy("Lawful with residual risks"),
+    Lawfulness.NOT_LAWFUL: gettext_lazy("Not lawful"),
+}
+
+
+@dataclass(frozen=True)
+class LegalOutcome:
+    outcome: str
+    obstacles: tuple[str, ...]  # why it is not lawful
+    residual_risks: tuple[str, ...]  # what remains when it is
+
+    @property
+    def label(self) -> str:
+        return str(LAWFULNESS_LABELS[self.outcome])
+
+    @property
+    def lawful(self) -> bool:
+        return self.outcome != Lawfulness.NOT_LAWFUL
+
+
+def lawfulness(*, outsourced: bool, transfers: list[TransferBasis], laws: list[AccessLaw],
+               information: list[InformationPosition], day: datetime.date, confidentiality_duty: bool,
+               customer_held_keys: bool = False, rules: tuple[str, ...] = ()) -> LegalOutcome:
+    """The outcome of one arrangement from its transfer bases, access laws and secrecy positions.
+
+    `rules` are the texts of the mitigating rules that keep information out of the service:
+    information kept out only by a rule is lawful as long as the rule is followed.
+    """
+    if not outsourced:
+        return LegalOutcome(Lawfulness.LAWFUL, (), ())
+    obstacles, residual = [], []
+    for t in transfers:
+        if not t.ok:
+            obstacles.append(_("%(country)s: %(basis)s. %(why)s") % {
+                "country": t.country_label, "basis": t.label, "why": t.explanation})
+        elif t.basis == Basis.SCC:
+            residual.append(_("%(country)s: transfers rest on standard contractual clauses and the supplementary "
+                              "measures the transfer impact assessment calls for.") % {"country": t.country_label})
+    for info in information:
+        if info.must_not_be_placed:
+            obstacles.append(_("%(name)s must not be placed here: %(reasons)s") % {
+                "name": info.name, "reasons": " ".join(info.reasons)})
+        elif info.kept_out_by_rule:
+            residual.append(_("%(name)s relies on the rule “%(rule)s” to keep information under secrecy out of the "
+                              "service.") % {"name": info.name, "rule": "; ".join(rules)})
+        if not info.must_not_be_placed and info.exception == "not_assessed":
+            residual.append(_("The appropriateness assessment (OSL 10 kap. 2 a §) for %(name)s is not recorded.") % {
+                "name": info.name})
+    if laws:
+        names = ", ".join(str(law.name) for law in laws)
+        if customer_held_keys:
+            residual.append(_("The provider is within reach of %(laws)s, whatever the data's location; the "
+                              "information is encrypted with keys only the organisation holds.") % {"laws": names})
+        else:
+            residual.append(_("The provider is within reach of %(laws)s, whatever the data's location: a foreign "
+                              "authority may demand the information without international legal assistance "
+                              "(GDPR art. 48).") % {"laws": names})
+    if day >= CONFIDENTIALITY_ACT_FROM and not confidentiality_duty:
+        residual.append(_("It is not confirmed that the provider's staff are bound by the statutory duty of "
+                          "confidentiality (lag 2020:914)."))
+    if obstacles:
+        return LegalOutcome(Lawfulness.NOT_LAWFUL, tuple(obstacles), tuple(residual))
+    if residual:
+        return LegalOutcome(Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS, (), tuple(residual))
+    return LegalOutcome(Lawfulness.LAWFUL, (), ())

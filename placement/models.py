@@ -186,6 +186,12 @@ class Alternative(TenantModel):
     confidentiality_duty = models.BooleanField(
         _("the provider's staff are bound by the statutory duty of confidentiality"), default=False,
         help_text=_("Lag (2020:914) om tystnadsplikt vid utkontraktering av teknisk bearbetning eller lagring av uppgifter."))
+    # EDPB Recommendations 01/2020, annex 2, use case 1: data encrypted with keys only the
+    # exporter holds is a supplementary measure a foreign order cannot get round.
+    customer_held_keys = models.BooleanField(
+        _("encrypted with keys held only by the organisation"), default=False,
+        help_text=_("The provider cannot read the information, so it cannot hand it over readable to a foreign "
+                    "authority."))
     sla_percent = models.DecimalField(_("promised availability (%)"), max_digits=6, decimal_places=3, null=True,
                                       blank=True, validators=[MinValueValidator(0), MaxValueValidator(100)])
     redundancy = models.CharField(_("redundancy"), max_length=20, choices=Redundancy.choices,
@@ -195,6 +201,11 @@ class Alternative(TenantModel):
     end_of_life = models.DateField(_("end of life of the infrastructure"), null=True, blank=True)
     staff_capacity = models.CharField(_("the organisation's own capacity"), max_length=20,
                                       choices=StaffCapacity.choices, default=StaffCapacity.SUFFICIENT)
+    # The way the assessment's systems run today: its requirement statuses are the systems' own
+    # (requirements module, read live), not a separate assessment here. One per assessment.
+    current_placement = models.BooleanField(
+        _("the systems' current placement"), default=False,
+        help_text=_("The requirements then follow the systems' own requirement assessment."))
     # Requirement id (as text) → met (true) or not (false); absent = not yet assessed.
     requirements_met = models.JSONField(_("requirements met"), default=dict, blank=True)
     revision = models.PositiveIntegerField(default=1)
@@ -203,7 +214,13 @@ class Alternative(TenantModel):
         ordering = ["position", "pk"]
         verbose_name = _("alternative")
         verbose_name_plural = _("alternatives")
-        constraints = [models.UniqueConstraint(fields=["assessment", "name"], name="placement_alternative_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "name"], name="placement_alternative_unique_name"),
+            models.UniqueConstraint(fields=["assessment"], condition=models.Q(current_placement=True),
+                                    name="placement_one_current_placement",
+                                    violation_error_message=_("Another alternative is already the systems' current "
+                                                              "placement.")),
+        ]
 
     def __str__(self) -> str:
         return self.name

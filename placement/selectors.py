@@ -112,11 +112,17 @@ def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.A
     infos = analysed_information_types(assessment=assessment)
     mitigations = list(tenant.scope(Mitigation).filter(assessment=assessment).order_by("pk"))
     highest = analysis.highest_levels(infos)
+    requirements = integrations.applicable_requirements(tenant=tenant, levels=highest,
+                                                        scheme=infos[0].scheme if infos else Scheme.KLASSA)
+    current = next((alt for alt in alternatives if alt.current_placement), None)
+    if current is not None:
+        # One answer to one question: the current placement is what the systems' own requirement
+        # list says, read live (never saved onto the alternative, so it cannot go stale).
+        current.requirements_met = integrations.system_requirement_marks(
+            tenant=tenant, systems=linked_systems(assessment=assessment), requirements=requirements)
     inputs = analysis.Inputs(
         assessment=assessment, alternatives=alternatives, information_types=infos, mitigations=mitigations,
-        requirements=integrations.applicable_requirements(tenant=tenant, levels=highest,
-                                                          scheme=infos[0].scheme if infos else Scheme.KLASSA),
-        risks=integrations.raised_risks(tenant=tenant, alternatives=alternatives),
+        requirements=requirements, risks=integrations.raised_risks(tenant=tenant, alternatives=alternatives),
     )
     return analysis.analyse(inputs)
 

@@ -34,9 +34,9 @@ ASSESSMENT_FIELDS = (
 COMBINED_FIELDS = ("weight_security", "weight_legal", "weight_technical", "weight_economic", "summary", "proposal",
                    "choice_justification")
 ALTERNATIVE_FIELDS = (
-    "name", "description", "hosting", "provider", "storage_countries", "access_countries", "provider_jurisdiction",
-    "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty", "sla_percent", "redundancy",
-    "recovery_site", "end_of_life", "staff_capacity",
+    "name", "description", "current_placement", "hosting", "provider", "storage_countries", "access_countries",
+    "provider_jurisdiction", "dpf_certified", "scc_signed", "tia_done", "technical_only", "confidentiality_duty",
+    "customer_held_keys", "sla_percent", "redundancy", "recovery_site", "end_of_life", "staff_capacity",
 )
 COST_FIELDS = ("category", "kind", "amount", "year", "description", "upper_estimate")
 DECISION_FIELDS = ("body", "body_name", "registration_number", "decided_on", "decision", "follow_up_date")
@@ -295,10 +295,14 @@ def verdict_save(*, tenant: Tenant, alternative: Alternative, perspective: str, 
 
 def requirements_mark(*, tenant: Tenant, alternative: Alternative, marks: dict[str, bool | None]) -> Alternative:
     """Record which requirements the alternative meets (True), does not meet (False) or is
-    not yet assessed against (None)."""
+    not yet assessed against (None). The systems' current placement takes the systems' own
+    requirement statuses instead (ValidationError): one answer to one question."""
     with transaction.atomic():
         _lock(tenant, alternative.assessment)
         current = tenant.editable(Alternative).select_for_update().get(pk=alternative.pk)
+        if current.current_placement:
+            raise ValidationError(_("This alternative is the systems' current placement: its requirements follow the "
+                                    "systems' own requirement assessment. Change them there."))
         met = dict(current.requirements_met or {})
         for key, value in marks.items():
             if value is None:

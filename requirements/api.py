@@ -219,6 +219,7 @@ class StatusOut(Schema):
     id: int
     status: str
     reason: str
+    override_reason: str
     evidence: str
     link: str
     evidence_file: str | None
@@ -231,9 +232,20 @@ class StatusOut(Schema):
         return obj.file_name or None
 
 
+class DerivedOut(Schema):
+    status: str
+    reason: str
+    source: str
+
+
 class SystemRequirementOut(Schema):
     requirement: RequirementOut
     applies_through: list[str]
+    effective_status: str = Field(description="The status that counts: derived from data unless overridden, "
+                                              "else the assessment's, else unassessed")
+    derived: DerivedOut | None = Field(None, description="For a requirement Tillit answers from its own data: "
+                                                         "the derived status and why")
+    overridden: bool = False
     status: StatusOut | None
     open_actions: list[ActionOut] = Field(description="Open actions of the assessment in the action plan; they "
                                                       "stay until closed, also when the status has become met")
@@ -259,6 +271,7 @@ def system_requirements(request, system_id: RecordId):
         "classified": report.derivation.classified, "protection_analysis": list(report.derivation.analysis_aspects),
         "summary": report.summary,
         "requirements": [{"requirement": row.requirement, "applies_through": list(row.triggers), "status": row.status,
+                          "effective_status": row.status_key, "derived": row.derived, "overridden": row.overridden,
                           "open_actions": list(row.actions)} for row in report.rows],
     }
 
@@ -267,6 +280,8 @@ class StatusIn(InputSchema):
     status: Status
     reason: str = Field("", description="Why the requirement does not apply: required for not_applicable, "
                                         "refused (422) for every other status")
+    override_reason: str = Field("", description="For a requirement Tillit derives from its data: required (422) "
+                                                 "when the status differs from the derived one")
     evidence: str = ""
     link: str = Field("", max_length=500)
     version: int | None = Field(None, description="The version you read; a different current version answers 409")
@@ -398,7 +413,12 @@ class SoaOut(Schema):
     applicable: bool | None
     reason: str
     reason_pending: bool
-    implementation: str | None
+    implementation: str | None = Field(description="The status that counts: derived from the systems' requirement "
+                                                   "statuses unless overridden")
+    implementation_derived: str | None = Field(None, description="What the systems' statuses give (null: nothing "
+                                                                 "linked applies to a system)")
+    implementation_basis: str = ""
+    implementation_override_reason: str = ""
     note: str
     requirements: list[str]
     proposed_applicable: bool
@@ -412,7 +432,10 @@ def list_soa(request):
         result.append({
             "control": row.control, "applicable": statement.applicable if statement else None,
             "reason": statement.reason if statement else "", "reason_pending": bool(statement and statement.reason_pending),
-            "implementation": statement.implementation if statement else None, "note": statement.note if statement else "",
+            "implementation": row.implementation, "note": statement.note if statement else "",
+            "implementation_derived": row.derived.implementation if row.derived else None,
+            "implementation_basis": row.derived.reason if row.derived else "",
+            "implementation_override_reason": statement.implementation_override_reason if statement else "",
             "requirements": [r.code for r in row.requirements], "proposed_applicable": row.suggested_applicable,
         })
     return result
@@ -421,7 +444,10 @@ def list_soa(request):
 class SoaIn(InputSchema):
     applicable: bool
     reason: str = ""
-    implementation: Implementation = Implementation.NOT_IMPLEMENTED
+    implementation: Implementation | None = Field(None, description="Leave out to follow the systems' requirement "
+                                                                    "statuses")
+    implementation_override_reason: str = Field("", description="Required (422) when the implementation differs "
+                                                                "from what the systems' statuses give")
     note: str = ""
 
 

@@ -14,7 +14,7 @@ from classification.selectors import annotate_protection_need
 from core.tenancy import Tenant
 from inventory.models import System
 from organisations.models import Membership, Organisation
-from requirements import rules, selectors, services
+from requirements import derived, rules, selectors, services
 from requirements.catalogue import catalogue_is_loaded, load_catalogue
 from requirements.models import Implementation, RequirementStatus, Status
 from trail.capture import bulk_entries
@@ -98,6 +98,8 @@ def _assess_systems(tenant: Tenant, assessor, rng: random.Random) -> None:
         for requirement in rules.derive(requirements, need).requirements:
             if rng.random() >= 0.5:  # about half assessed, as midway through a self-assessment
                 continue
+            if derived.is_derived(requirement):  # answered from the data, not assessed by hand
+                continue
             statuses.append(_status(tenant, system, requirement, assessor, rng, now))
     # bulk_create with one trail entry per row: hundreds of rows per municipality.
     RequirementStatus.objects.bulk_create(statuses, batch_size=500)
@@ -149,10 +151,17 @@ def _statement(tenant: Tenant, rng: random.Random) -> None:
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": False, "reason": EXCLUDED_CONTROLS[row.control.number],
                 "implementation": Implementation.NOT_IMPLEMENTED, "note": ""})
-        elif statement.applicable and rng.random() < 0.7:
+        elif statement.applicable and row.derived is None and rng.random() < 0.7:
+            # Nothing linked applies to a system: the status is recorded by hand.
             implementation = rng.choices(implementations, weights=[45, 30, 15, 10])[0]
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": True, "implementation": implementation, "reason": statement.reason, "note": ""})
+        elif statement.applicable and row.derived is not None and rng.random() < 0.1:
+            # The systems' statuses give the status; a few controls are planned, overridden with the reason.
+            services.applicability_set(tenant=tenant, control=row.control, data={
+                "applicable": True, "implementation": Implementation.PLANNED, "reason": statement.reason, "note": "",
+                "implementation_override_reason": "Införandet är beslutat i handlingsplanen för informationssäkerhet "
+                                                  "och genomförs under året."})
         elif not statement.applicable and rng.random() < 0.6:
             services.applicability_set(tenant=tenant, control=row.control, data={
                 "applicable": False, "reason": rng.choice(SOA_REASONS),

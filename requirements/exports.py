@@ -135,9 +135,9 @@ def system_xlsx(report: SystemRequirements, *, form: str = "shall", language: st
             if shall:
                 values += ["", ""]
             else:
-                status = row.status
-                values += [str(Status(status.status).label) if status else _("Not assessed"),
-                           status.evidence if status else "", status.reason if status else "",
+                status, effective = row.status, row.effective
+                values += [str(Status(effective.status).label) if effective else _("Not assessed"),
+                           _evidence(row), status.reason if status else "",
                            status.assessed_at.date().isoformat() if status and status.assessed_at else ""]
             sheet.append(xlsx_row(sheet, values))
         if shall and report.shown:
@@ -188,7 +188,8 @@ def annex_document(report: SystemRequirements, *, form: str, today: datetime.dat
                       widths=[2.1, 9.4, 2.5, 3.0],
                       rows=[[row.requirement.code, documents.Cell(row.requirement.title_for(form), row.requirement.text(form)),
                              _controls(row.requirement),
-                             str(Status(row.status.status).label) if row.status else _("Not assessed")] for row in rows])
+                             str(Status(row.effective.status).label) if row.effective else _("Not assessed")]
+                            for row in rows])
     if not report.shown:
         doc.paragraph(_("No requirements."))
     doc.paragraph(_("Annex A refers to the control numbers of ISO/IEC 27001:2022. The requirements "
@@ -219,7 +220,7 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
         sheet.append(xlsx_row(sheet, [_("Date"), today.isoformat()]))
         sheet.append([])
         header = [_("Control"), _("Name"), _("Theme"), _("Applicable"), _("Reason"), _("Implementation status"),
-                  _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
+                  _("Basis of the implementation status"), _("Note"), _("Linked requirements")] + [str(label) for label, _choices in ATTRIBUTE_SETS.values()]
         sheet.append(xlsx_row(sheet, header))
         header_row = sheet.max_row
         for row in rows:
@@ -234,13 +235,37 @@ def soa_xlsx(rows: list[SoaRow], *, organisation_name: str, language: str = "sv"
                 reason = _("Reason pending") if statement.reason_pending else statement.reason
             sheet.append(xlsx_row(sheet, [
                 control.number, control.name, str(Theme(control.theme).label), applicable, reason,
-                str(statement.get_implementation_display()) if statement else "",
+                row.implementation_label, _implementation_basis(row),
                 statement.note if statement else "",
                 ", ".join(r.code for r in row.requirements),
                 *[", ".join(labels) for _label, labels in control.attribute_labels()],
             ]))
-        _table_sheet(sheet, header_row, (9, 40, 16, 12, 40, 18, 30, 30, 22, 30, 22, 36, 28))
+        _table_sheet(sheet, header_row, (9, 40, 16, 12, 40, 18, 40, 30, 30, 22, 30, 22, 36, 28))
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
 
+
+def _evidence(row) -> str:
+    """The evidence column: for a requirement answered from data, the reason it is derived (or
+    the override's reason beside what was derived); else the assessor's evidence."""
+    status = row.status
+    if row.derived is not None and not row.overridden:
+        return _("From Tillit's data: %(reason)s") % {"reason": row.derived.reason}
+    if row.overridden:
+        return (_("Overridden: %(reason)s (derived from data: %(status)s)") % {
+            "reason": status.override_reason, "status": row.derived.label}
+                + (f"\n{status.evidence}" if status.evidence else ""))
+    return status.evidence if status else ""
+
+
+def _implementation_basis(row: SoaRow) -> str:
+    """Why the SoA row has its implementation status: the systems' statuses, or the override's reason."""
+    if row.overridden:
+        text = _("Overridden: %(reason)s") % {"reason": row.statement.implementation_override_reason}
+        if row.derived:
+            text += " " + _("(from the systems: %(status)s)") % {"status": row.derived.label}
+        return text
+    if row.derived:
+        return _("From the systems' requirement statuses: %(reason)s") % {"reason": row.derived.reason}
+    return _("Recorded by hand: no linked requirement applies to a system.") if row.statement else ""

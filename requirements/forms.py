@@ -58,12 +58,28 @@ class RequirementStatusForm(forms.Form):
     reason = forms.CharField(label=_("Reason it does not apply"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the status is “Not applicable”."))
+    override_reason = forms.CharField(
+        label=_("Reason for overriding the status derived from data"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only for a requirement Tillit answers from its data: required when you set another status "
+                    "than the derived one. Leave empty to follow the data."))
     evidence = forms.CharField(label=_("How it is met (evidence)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     link = forms.URLField(label=_("Link to evidence"), required=False, max_length=500, assume_scheme="https")
     evidence_file = forms.FileField(label=_("Evidence file"), required=False, validators=[validate_evidence_file],
                                     help_text=_("PDF, Word, Excel, PNG, JPEG or text; at most 10 MB."))
     remove_file = forms.BooleanField(label=_("Remove the evidence file"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, derived=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if derived is None:
+            del self.fields["override_reason"]
+        else:
+            self.fields["status"].help_text = _("Derived from data: %(status)s. %(reason)s") % {
+                "status": derived.label, "reason": derived.reason}
+            if not self.initial.get("override_reason"):
+                # Not overridden: the row follows the data, whatever status was stored before.
+                self.initial["status"] = derived.status
 
     def clean(self):
         data = super().clean()
@@ -92,6 +108,10 @@ class ApplicabilityForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the control is not applicable."))
     implementation = forms.ChoiceField(label=_("Implementation status"), choices=Implementation.choices)
+    implementation_override_reason = forms.CharField(
+        label=_("Reason for overriding the implementation status"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when you set another status than the one the systems' requirement statuses give."))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):

@@ -15,6 +15,7 @@ from demo.generated import insert
 from inventory.models import System
 from organisations.models import Membership, OrganisationKind
 from organisations.roles import Role
+from requirements import derived
 from requirements.catalogue import catalogue_is_loaded, load_catalogue
 from requirements.models import ApplicabilityStatement, Control, Implementation, Requirement, RequirementStatus, Status
 
@@ -35,7 +36,9 @@ def generate(*, organisations, rng: random.Random, scale: float) -> dict[str, in
     if not catalogue_is_loaded():
         load_catalogue()
     organisations = list(organisations)
-    requirements = list(Requirement.objects.filter(organisation__isnull=True, withdrawn=False).order_by("code"))
+    # Requirements Tillit answers from its data are not assessed by hand (requirements.derived).
+    requirements = [r for r in Requirement.objects.filter(organisation__isnull=True, withdrawn=False).order_by("code")
+                    if not derived.is_derived(r)]
     systems = list(System.objects.filter(organisation__in=organisations).order_by("pk").values_list("pk", "organisation_id"))
     assessors: dict[int, list[int]] = {}
     for user_id, org_id in Membership.objects.filter(organisation__in=organisations, role__in=ASSESSOR_ROLES).values_list(

@@ -283,6 +283,9 @@ class RequirementStatus(TenantModel):
                                     verbose_name=_("requirement"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     reason = models.TextField(_("reason it does not apply"), blank=True)
+    # A requirement Tillit answers from its data (requirements.derived) takes the status stored
+    # here only when a person overrides the derived one, and only with this reason.
+    override_reason = models.TextField(_("reason for overriding the status derived from data"), blank=True)
     evidence = models.TextField(_("how it is met (evidence)"), blank=True)
     link = models.URLField(_("link to evidence"), max_length=500, blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to=evidence_path, max_length=300, blank=True)
@@ -341,6 +344,11 @@ class ApplicabilityStatement(TenantModel):
     reason = models.TextField(_("reason"), blank=True)
     implementation = models.CharField(_("implementation status"), max_length=20, choices=Implementation.choices,
                                       default=Implementation.NOT_IMPLEMENTED)
+    # The implementation status follows from the systems' statuses of the requirements mapped to
+    # the control (requirements.selectors.soa_rows); `implementation` counts instead only when
+    # a person overrides it, with this reason.
+    implementation_override_reason = models.TextField(_("reason for overriding the implementation status"),
+                                                      blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

@@ -159,13 +159,13 @@ def summarise_by_attribute(rows, attribute_sets) -> list[tuple[str, list[tuple[s
 def summarise_controls_by_attribute(rows, attribute_sets) -> list[tuple[str, list[tuple[str, str, dict[str, int]]]]]:
     """SoA counts per attribute value: controls, applicable, not applicable, implemented, reasons pending.
 
-    `rows` are (control, statement or None).
+    `rows` are (control, statement or None[, the implementation status that counts]).
     """
     result = []
     for name, (label, choices) in attribute_sets.items():
         per_value = []
         for value, text in choices.choices:
-            matching = [(c, s) for c, s in rows if value in c.attribute_values(name)]
+            matching = [row for row in rows if value in row[0].attribute_values(name)]
             if matching:
                 per_value.append((value, text, soa_counts(matching)))
         result.append((label, per_value))
@@ -173,13 +173,18 @@ def summarise_controls_by_attribute(rows, attribute_sets) -> list[tuple[str, lis
 
 
 def soa_counts(rows) -> dict[str, int]:
-    """Counts of SoA rows (control, statement or None): a control without a row is undecided."""
-    statements = [s for _c, s in rows]
+    """Counts of SoA rows (control, statement or None[, implementation]): a control without a row
+    is undecided. The implementation, when given, is the one that counts (derived from the
+    systems unless overridden); else the statement's."""
+    statements = [row[1] for row in rows]
+    implementations = [row[2] if len(row) > 2 else (row[1].implementation if row[1] is not None else None)
+                       for row in rows]
     return {
         "controls": len(statements),
         "undecided": sum(1 for s in statements if s is None),
         "applicable": sum(1 for s in statements if s is not None and s.applicable),
         "not_applicable": sum(1 for s in statements if s is not None and not s.applicable),
         "reason_pending": sum(1 for s in statements if s is not None and s.reason_pending),
-        "implemented": sum(1 for s in statements if s is not None and s.applicable and s.implementation == "implemented"),
+        "implemented": sum(1 for s, i in zip(statements, implementations)
+                           if s is not None and s.applicable and i == "implemented"),
     }

@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from actions.models import OPEN_STATUSES, Action
 from classification.schemes import ASPECT_LABELS, Scheme
-from classification.selectors import distinct_protection_needs, protection_need
+from classification.selectors import annotate_protection_need, protection_need
 from core.tenancy import Tenant
 from inventory.models import System
+from requirements import derived as derived_rules
 from requirements import rules
 from requirements.models import (
     ACTION_STATUSES,
@@ -22,9 +24,11 @@ from requirements.models import (
     ApplicabilityStatement,
     Area,
     Control,
+    Implementation,
     Nis2Point,
     Requirement,
     RequirementStatus,
+    Status,
     Theme,
     parse_attribute,
     tag_filter,
@@ -135,10 +139,24 @@ class RequirementRow:
     # The open actions of the assessment in the action plan. They stay when the status later
     # becomes met or not applicable: the person responsible closes them.
     actions: tuple[Action, ...] = ()
+    # The status Tillit derives from its data (requirements.derived), None for the others.
+    derived: derived_rules.Derived | None = None
+
+    @property
+    def overridden(self) -> bool:
+        """A person overrode the derived status, with a reason."""
+        return self.derived is not None and self.status is not None and bool(self.status.override_reason)
+
+    @property
+    def effective(self):
+        """What the row's status is: the derived one unless overridden, else the assessment (or None)."""
+        if self.derived is not None and not self.overridden:
+            return self.derived
+        return self.status
 
     @property
     def status_key(self) -> str:
-        return rules.status_key(self.status)
+        return rules.status_key(self.effective)
 
     @property
     def wants_action(self) -> bool:
@@ -218,7 +236,7 @@ class SystemRequirements:
 
     @staticmethod
     def _pairs(rows):
-        return [(row.requirement, row.status) for row in rows]
+        return [(row.requirement, row.effective) for row in rows]
 
 
 def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilters = SystemFilters()) -> SystemRequirements:
@@ -229,9 +247,10 @@ def system_requirements(*, tenant: Tenant, system: System, filters: SystemFilter
     assessed = tenant.scope(RequirementStatus).filter(system=system).select_related("assessed_by")
     statuses = {s.requirement_id: s for s in assessed}
     actions = open_actions(tenant=tenant, statuses=statuses.values())
+    answers = derived_statuses(tenant=tenant, systems=[system], requirements=derivation.requirements).get(system.pk, {})
     rows = sorted(
         (RequirementRow(r, statuses.get(r.pk), derivation.triggers[r.pk],
-                        actions.get(statuses[r.pk].pk, ()) if r.pk in statuses else ())
+                        actions.get(statuses[r.pk].pk, ()) if r.pk in statuses else (), answers.get(r.pk))
          for r in derivation.requirements),
         key=lambda row: (AREA_ORDER.get(row.requirement.area, 99), row.requirement.code),
     )
@@ -258,10 +277,65 @@ def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> Requir
         "assessed_by").first()
     need = rules.klassa_need(protection_need(system), scheme_for(tenant))
     actions = open_actions(tenant=tenant, statuses=[status]).get(status.pk, ()) if status else ()
-    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions)
+    answer = derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(system.pk, {})
+    return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions,
+                          answer.get(requirement.pk))
+
+
+def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int, dict[int, str]]:
+    """system pk → requirement pk → the status that counts on the system's own list (derived from
+    data unless overridden, else assessed); unassessed pairs are absent. Used where another module
+    states a system's requirement figures (placement), so they never contradict the list."""
+    systems = [s for s in systems if tenant.owns(s)]
+    if not systems or not requirement_pks:
+        return {}
+    requirements = list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks)))
+    stored = tenant.scope(RequirementStatus).filter(system__in=[s.pk for s in systems],
+                                                    requirement__in=[r.pk for r in requirements])
+    result: dict[int, dict[int, str]] = {s.pk: {} for s in systems}
+    overridden = set()
+    for status in stored:
+        result[status.system_id][status.requirement_id] = status.status
+        if status.override_reason:
+            overridden.add((status.system_id, status.requirement_id))
+    for system_pk, answers in derived_statuses(tenant=tenant, systems=systems, requirements=requirements).items():
+        for requirement_pk, answer in answers.items():
+            if (system_pk, requirement_pk) not in overridden:
+                result[system_pk][requirement_pk] = answer.status
+    return result
+
+
+def derived_statuses(*, tenant: Tenant, systems, requirements) -> dict[int, dict[int, derived_rules.Derived]]:
+    """system pk → requirement pk → the status derived from data, for the derived requirements
+    among `requirements` (no query at all when there are none; else derived.load_facts's six)."""
+    wanted = [r for r in requirements if derived_rules.is_derived(r)]
+    if not wanted or not systems:
+        return {}
+    day = today()
+    result: dict[int, dict[int, derived_rules.Derived]] = {}
+    for pk, facts in derived_rules.load_facts(tenant=tenant, systems=systems).items():
+        answers = {}
+        for requirement in wanted:
+            answer = derived_rules.RULES_BY_CODE[requirement.code].decide(facts, day)
+            if answer is not None:
+                answers[requirement.pk] = answer
+        result[pk] = answers
+    return result
 
 
 # --- the statement of applicability ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DerivedImplementation:
+    """A control's implementation status as the systems' requirement statuses give it."""
+
+    implementation: str
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return str(Implementation(self.implementation).label)
 
 
 @dataclass(frozen=True)
@@ -270,10 +344,47 @@ class SoaRow:
     statement: ApplicabilityStatement | None
     requirements: tuple[Requirement, ...]  # linked requirements in force
     applying: tuple[Requirement, ...]  # those that apply to at least one of the organisation's systems
+    derived: DerivedImplementation | None = None  # None: no linked requirement applies to a system
 
     @property
     def suggested_applicable(self) -> bool:
         return bool(self.applying)
+
+    @property
+    def overridden(self) -> bool:
+        return (self.statement is not None and self.statement.applicable
+                and bool(self.statement.implementation_override_reason))
+
+    @property
+    def implementation(self) -> str | None:
+        """The status that counts: derived unless overridden; the recorded one where nothing derives it."""
+        if self.statement is not None and not self.statement.applicable:
+            return self.statement.implementation
+        if self.derived is not None and not self.overridden:
+            return self.derived.implementation
+        return self.statement.implementation if self.statement else None
+
+    @property
+    def implementation_label(self) -> str:
+        return str(Implementation(self.implementation).label) if self.implementation else ""
+
+
+def derive_implementation(statuses: list[str | None]) -> DerivedImplementation | None:
+    """From the statuses of the (system, requirement) pairs behind a control: all met →
+    implemented; some met or partly met → partly; none → not implemented. Not applicable pairs
+    are left out; an unassessed pair counts as not (yet) shown to be met."""
+    pairs = [s for s in statuses if s != Status.NOT_APPLICABLE]
+    if not pairs:
+        return None
+    met = sum(1 for s in pairs if s == Status.MET)
+    partly = sum(1 for s in pairs if s == Status.PARTLY_MET)
+    reason = _("%(met)d of %(n)d system requirements met, %(partly)d partly, %(rest)d not met or not assessed.") % {
+        "met": met, "n": len(pairs), "partly": partly, "rest": len(pairs) - met - partly}
+    if met == len(pairs):
+        return DerivedImplementation(Implementation.IMPLEMENTED, reason)
+    if met or partly:
+        return DerivedImplementation(Implementation.PARTLY, reason)
+    return DerivedImplementation(Implementation.NOT_IMPLEMENTED, reason)
 
 
 @dataclass(frozen=True)
@@ -284,30 +395,45 @@ class SoaFilters:
     implementation: str = ""
 
 
-def _own_needs(tenant: Tenant) -> set[tuple]:
-    """The distinct protection needs of the organisation's own systems in use (KLASSA scale)."""
-    # Shared systems belong to another organisation's statement of applicability.
-    systems = tenant.scope(System).filter(organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)
-    rows = distinct_protection_needs(systems)
+def _system_statuses(tenant: Tenant, requirements: list[Requirement]) -> dict[int, list[str | None]]:
+    """requirement pk → the effective status on each own system in use it applies to (None:
+    unassessed), in a fixed number of queries: the systems with their needs, the settings, the
+    stored statuses and the facts of the derived requirements."""
+    systems = list(annotate_protection_need(tenant.scope(System).filter(
+        organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)).order_by("pk"))
     scheme = scheme_for(tenant)
-    return {tuple(rules.klassa_need(dict(zip(rules.ASPECTS, row)), scheme).values()) for row in rows}
+    applying: dict[int, list[int]] = {}  # system pk → requirement pks applying to it
+    for system in systems:
+        need = rules.klassa_need({"K": system.need_k, "R": system.need_r, "T": system.need_t, "S": system.need_s},
+                                 scheme)
+        applying[system.pk] = [r.pk for r in requirements if rules.applies(r.levels, need)]
+    statuses = effective_statuses(tenant=tenant, systems=systems, requirement_pks=[r.pk for r in requirements])
+    result: dict[int, list[str | None]] = {}
+    for system_pk, requirement_pks in applying.items():
+        own = statuses.get(system_pk, {})
+        for requirement_pk in requirement_pks:
+            result.setdefault(requirement_pk, []).append(own.get(requirement_pk))
+    return result
 
 
 def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
-    """All 93 controls with the organisation's statement row (if any) and the linked requirements."""
-    needs = [dict(zip(rules.ASPECTS, need)) for need in _own_needs(tenant)]
+    """All 93 controls with the organisation's statement row (if any), the linked requirements
+    and the implementation status their systems' statuses give."""
     requirements = list(active_requirements(tenant))
-    applying = {r.pk for r in requirements if any(rules.applies(r.levels, need) for need in needs)}
+    per_requirement = _system_statuses(tenant, requirements)
+    applying = set(per_requirement)
     linked: dict[int, list[Requirement]] = {}
     for requirement in requirements:
         for control in requirement.controls.all():
             linked.setdefault(control.pk, []).append(requirement)
     statements = {s.control_id: s for s in tenant.scope(ApplicabilityStatement)}
-    return [
-        SoaRow(control, statements.get(control.pk), tuple(linked.get(control.pk, ())),
-               tuple(r for r in linked.get(control.pk, ()) if r.pk in applying))
-        for control in Control.objects.order_by("sort_key")
-    ]
+    rows = []
+    for control in Control.objects.order_by("sort_key"):
+        mapped = linked.get(control.pk, ())
+        statuses = [status for r in mapped for status in per_requirement.get(r.pk, ())]
+        rows.append(SoaRow(control, statements.get(control.pk), tuple(mapped),
+                           tuple(r for r in mapped if r.pk in applying), derive_implementation(statuses)))
+    return rows
 
 
 def soa_filtered(rows: list[SoaRow], filters: SoaFilters) -> list[SoaRow]:
@@ -325,7 +451,7 @@ def soa_filtered(rows: list[SoaRow], filters: SoaFilters) -> list[SoaRow]:
             return False
         if filters.applicability == "reason_pending" and not (statement and statement.reason_pending):
             return False
-        if filters.implementation and not (statement and statement.implementation == filters.implementation):
+        if filters.implementation and row.implementation != filters.implementation:
             return False
         return True
 

@@ -58,6 +58,7 @@ def requirement_status_set(*, tenant: Tenant, system: System, requirement: Requi
     reason = (data.get("reason") or "").strip() if status == Status.NOT_APPLICABLE else ""
     if status == Status.NOT_APPLICABLE and not reason:
         raise ValidationError({"reason": _("Give the reason the requirement does not apply to this system.")})
+    override_reason = _override_reason(tenant, system, requirement, status, data)
     if evidence_file is not None:
         try:
             validate_evidence_file(evidence_file)
@@ -75,6 +76,7 @@ def requirement_status_set(*, tenant: Tenant, system: System, requirement: Requi
                 current.version += 1
             current.system, current.requirement = system, requirement  # names for the trail
             current.status, current.reason = status, reason
+            current.override_reason = override_reason
             current.evidence = (data.get("evidence") or "").strip()
             current.link = (data.get("link") or "").strip()
             if evidence_file is not None:
@@ -89,6 +91,25 @@ def requirement_status_set(*, tenant: Tenant, system: System, requirement: Requi
         # Two first assessments of the same pair at once: the other one won.
         raise ValidationError(_("Someone else has just assessed this requirement; reload the page."))
     return current
+
+
+def _override_reason(tenant: Tenant, system: System, requirement: Requirement, status: str, data: dict) -> str:
+    """The reason for overriding a status Tillit derives from its data ("" when none is overridden).
+
+    A derived requirement (requirements.derived) keeps following the data unless a person sets
+    another status, which needs a reason. Setting the derived status itself with no reason
+    records the evidence and leaves the row following the data.
+    """
+    given = (data.get("override_reason") or "").strip()
+    answer = selectors.derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(
+        system.pk, {}).get(requirement.pk)
+    if answer is None:
+        return ""
+    if status != answer.status and not given:
+        raise ValidationError({"override_reason": _(
+            "Tillit derives “%(status)s” from its data (%(reason)s) Give the reason you set another status.") % {
+            "status": answer.label, "reason": answer.reason}})
+    return given
 
 
 class AssessmentConflict(Exception):
@@ -209,13 +230,25 @@ def applicability_set(*, tenant: Tenant, control: Control, data: dict) -> Applic
     reason = (data.get("reason") or "").strip()
     if not applicable and not reason:
         raise ValidationError({"reason": _("Give the reason the control does not apply.")})
+    override_reason = (data.get("implementation_override_reason") or "").strip()
+    derived = next((row.derived for row in selectors.soa_rows(tenant=tenant) if row.control.pk == control.pk), None)
+    implementation = data.get("implementation")
+    if not applicable:
+        derived, override_reason = None, ""  # an excluded control is not implemented: nothing to derive
+    if derived is not None and implementation and implementation != derived.implementation and not override_reason:
+        raise ValidationError({"implementation_override_reason": _(
+            "The systems' requirement statuses give “%(status)s” (%(reason)s) Give the reason you set another "
+            "implementation status.") % {"status": derived.label, "reason": derived.reason}})
+    if derived is not None and implementation == derived.implementation:
+        override_reason = ""  # agrees with the systems: follows them again
     with transaction.atomic():
         statement = tenant.editable(ApplicabilityStatement).select_for_update().filter(control=control).first()
         if statement is None:
             statement = tenant.new(ApplicabilityStatement, control=control)
         statement.control = control
         statement.applicable, statement.reason = applicable, reason
-        statement.implementation = data.get("implementation") or statement.implementation
+        statement.implementation = implementation or (derived.implementation if derived else statement.implementation)
+        statement.implementation_override_reason = override_reason
         statement.note = (data.get("note") or "").strip()
         statement.full_clean()
         statement.save()

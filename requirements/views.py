@@ -118,7 +118,7 @@ def _status_initial(status: RequirementStatus | None) -> dict:
     if status is None:
         return {}
     return {"status": status.status, "reason": status.reason, "evidence": status.evidence, "link": status.link,
-            "version": status.version}
+            "override_reason": status.override_reason, "version": status.version}
 
 
 @tenant_required(Perm.REQUIREMENT_EDIT)
@@ -131,7 +131,8 @@ def status_edit(request, pk, requirement_pk):
                "can_act": _can_act(tenant), "can_edit_actions": tenant.can_edit(Action)}
     if request.method == "GET" and request.GET.get("cancel"):
         return render(request, "requirements/status_row.html#display", context)
-    form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status))
+    form = RequirementStatusForm(request.POST or None, request.FILES or None, initial=_status_initial(row.status),
+                                 derived=row.derived)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -258,12 +259,12 @@ def _soa_context(request):
     tenant = request.tenant
     form = SoaFilterForm(request.GET or None)
     rows = selectors.soa_rows(tenant=tenant)
-    pairs = [(row.control, row.statement) for row in rows]
+    pairs = [(row.control, row.statement, row.implementation) for row in rows]
     return {
         "form": form, "rows": selectors.soa_filtered(rows, _filters(form, selectors.SoaFilters)),
         "counts": rules.soa_counts(pairs), "by_attribute": rules.summarise_controls_by_attribute(pairs, ATTRIBUTE_SETS),
         "can_edit": tenant.can_edit(ApplicabilityStatement),
-        "undecided": sum(1 for _c, s in pairs if s is None), "generate_form": GenerateForm(),
+        "undecided": sum(1 for row in rows if row.statement is None), "generate_form": GenerateForm(),
         "query": _query_without(request),
     }
 
@@ -301,8 +302,10 @@ def soa_edit(request, pk):
     if request.method == "GET" and request.GET.get("cancel"):
         return render(request, "requirements/soa_row.html#display", context)
     statement = row.statement
-    initial = ({"applicable": statement.applicable, "reason": statement.reason, "implementation": statement.implementation,
-                "note": statement.note} if statement else {"applicable": row.suggested_applicable})
+    initial = ({"applicable": statement.applicable, "reason": statement.reason, "implementation": row.implementation,
+                "implementation_override_reason": statement.implementation_override_reason,
+                "note": statement.note} if statement else {"applicable": row.suggested_applicable,
+                                                           "implementation": row.implementation})
     form = ApplicabilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -30,6 +30,11 @@ def test_load_demo_builds_the_reference_cases_in_bjorkvik(capsys):
     assert [c.computed_verdict for c in cells] == ["favours", "against", "favours", "favours"]
     assert [c.verdict for c in cells] == ["favours", "against", "favours", "favours"]
     assert not any(c.judged for c in cells)
+    # As the seed concludes, the law speaks against the cloud service: in April 2021 the US had no
+    # adequacy decision and the clauses had no transfer impact assessment. Local operation is lawful.
+    outcomes = {alt.name: la.outcome.outcome for alt in result.alternatives
+                for la in [result.perspectives["legal"].details["alternatives"][alt.pk]]}
+    assert outcomes == {"Exchange Online (molntjänst)": "not_lawful", "Lokal drift i kommunens datacenter": "lawful"}
     # The requirements are assessed per alternative against the catalogue the demo loads.
     security = result.perspectives["security"].details
     assert len(security["requirements"]) == 88

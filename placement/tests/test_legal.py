@@ -172,3 +172,75 @@ def test_a_rule_that_keeps_secret_information_out_lifts_the_restriction():
 
 def test_own_operation_never_restricts():
     assert _position(4, outsourced=False, foreign=False).must_not_be_placed is False
+
+
+# --- the legal outcome: lawful, lawful with residual risks, not lawful -------------------------
+
+
+def _outcome(day, *, confidentiality=2, cap=None, dpf=True, scc=False, tia=False, keys=False, duty=True,
+             technical=True, osl="appropriate", jurisdiction="US", countries=("IE", "US")):
+    """A cloud arrangement judged as the law perspective judges it, from the same functions."""
+    transfers = [basis(c, day, dpf=dpf, scc=scc, tia=tia) for c in countries]
+    laws = legal.access_laws(jurisdiction=jurisdiction, access_countries=list(countries), day=day)
+    position = legal.information_position(name="Akter", confidentiality=confidentiality, cap=cap, outsourced=True,
+                                          day=day, technical_only=technical, outcome=osl, foreign_access=bool(laws),
+                                          customer_held_keys=keys)
+    return legal.lawfulness(outsourced=True, transfers=transfers, laws=laws, information=[position], day=day,
+                            confidentiality_duty=duty, customer_held_keys=keys,
+                            rules=("Inga sekretessuppgifter i tjänsten",) if cap is not None else ())
+
+
+def test_a_certified_us_provider_is_not_lawful_the_day_before_the_dpf_applies():
+    result = _outcome(D(2023, 7, 9))
+    assert (result.outcome, result.label) == (legal.Lawfulness.NOT_LAWFUL, "Not lawful")
+    assert result.obstacles == ("United States: No basis for the transfer. No adequacy decision for United States is "
+                                "in force on 2023-07-09. No standard contractual clauses are signed: the transfer has "
+                                "no basis.",)
+
+
+def test_from_the_day_the_dpf_applies_it_is_lawful_with_the_access_laws_named_as_residual_risks():
+    result = _outcome(D(2023, 7, 10))
+    assert (result.outcome, result.obstacles) == (legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS, ())
+    assert result.residual_risks == (
+        "The provider is within reach of CLOUD Act (18 U.S.C. § 2713), FISA section 702 (50 U.S.C. § 1881a), "
+        "whatever the data's location: a foreign authority may demand the information without international legal "
+        "assistance (GDPR art. 48).",)
+
+
+def test_clauses_without_a_transfer_impact_assessment_are_not_lawful():
+    assert _outcome(D(2026, 1, 1), dpf=False, scc=True, tia=False).outcome == legal.Lawfulness.NOT_LAWFUL
+    with_tia = _outcome(D(2026, 1, 1), dpf=False, scc=True, tia=True)
+    assert with_tia.outcome == legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS
+    assert with_tia.residual_risks[0] == ("United States: transfers rest on standard contractual clauses and the "
+                                          "supplementary measures the transfer impact assessment calls for.")
+
+
+def test_information_under_secrecy_not_kept_out_is_not_lawful_whatever_the_transfer_basis():
+    result = _outcome(D(2026, 1, 1), confidentiality=3)
+    assert result.outcome == legal.Lawfulness.NOT_LAWFUL
+    assert result.obstacles == ("Akter must not be placed here: The provider can be compelled to disclose it to a "
+                                "foreign authority (OSL 8 kap. 3 §).",)
+
+
+def test_information_under_secrecy_kept_out_by_a_rule_with_a_valid_basis_is_lawful_with_residual_risks():
+    result = _outcome(D(2026, 1, 1), confidentiality=3, cap=2)
+    assert result.outcome == legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS
+    assert result.residual_risks[0] == ("Akter relies on the rule “Inga sekretessuppgifter i tjänsten” to keep "
+                                        "information under secrecy out of the service.")
+    assert "CLOUD Act" in result.residual_risks[1]
+
+
+def test_keys_held_only_by_the_organisation_keep_secret_information_from_a_foreign_order():
+    result = _outcome(D(2026, 1, 1), confidentiality=3, keys=True)
+    assert result.outcome == legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS
+    assert result.residual_risks[-1].endswith("the information is encrypted with keys only the organisation holds.")
+    # Encryption does not make it less of a disclosure: without the OSL exception it stays unlawful.
+    assert _outcome(D(2023, 6, 30), confidentiality=3, keys=True, dpf=False, scc=True, tia=True).outcome == (
+        legal.Lawfulness.NOT_LAWFUL)
+
+
+def test_a_swedish_provider_within_the_eu_with_the_duty_of_confidentiality_is_lawful():
+    result = _outcome(D(2026, 1, 1), confidentiality=3, jurisdiction="SE", countries=("SE",))
+    assert (result.outcome, result.obstacles, result.residual_risks) == (legal.Lawfulness.LAWFUL, (), ())
+    assert _outcome(D(2026, 1, 1), jurisdiction="SE", countries=("SE",), duty=False).outcome == (
+        legal.Lawfulness.LAWFUL_WITH_RESIDUAL_RISKS)

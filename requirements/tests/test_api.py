@@ -52,7 +52,11 @@ def test_a_systems_requirements_with_statuses(client, api, editor, tenant, syste
     assert (by_code["ÅS-03"]["status"]["status"], by_code["ÅS-03"]["status"]["evidence"]) == ("met", "MFA via Freja")
     assert by_code["SK-01"]["status"] is None
     assert "KR-02" not in by_code  # K ≥ 2 only: K at level 4 derives nothing
-    assert body["summary"]["met"] == 1 and body["summary"]["total"] == len(body["requirements"])
+    # TI-01 (the system is in the inventory) is answered from Tillit's data: met, with its reason.
+    assert (by_code["TI-01"]["effective_status"], by_code["TI-01"]["status"], by_code["TI-01"]["overridden"]) == (
+        "met", None, False)
+    assert by_code["TI-01"]["derived"]["reason"] == "The system is in the inventory with 1 information types."
+    assert body["summary"]["met"] == 2 and body["summary"]["total"] == len(body["requirements"])
 
 
 def test_setting_a_status_with_optimistic_locking(client, api, editor, system, classify, catalogue):

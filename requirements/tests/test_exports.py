@@ -164,21 +164,24 @@ def test_the_soa_xlsx_has_93_rows(login, editor, tenant, report):
     assert response["Content-Disposition"] == \
         f'attachment; filename="Statement of applicability Kommun A {selectors.today().isoformat()}.xlsx"'
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A6", f"A5:M{sheet.max_row}")
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A6", f"A5:N{sheet.max_row}")
     rows = _rows(response.content)
     assert rows[0][0] == "Statement of applicability"
     assert rows[1] == ["Organisation", "Kommun A"] + [None] * (len(rows[1]) - 2)
     header = rows[4]
-    assert header[:8] == ["Control", "Name", "Theme", "Applicable", "Reason", "Implementation status", "Note",
-                          "Linked requirements"]
-    assert header[8:13] == ["Control type", "Information security property", "Cybersecurity concept",
+    assert header[:9] == ["Control", "Name", "Theme", "Applicable", "Reason", "Implementation status",
+                          "Basis of the implementation status", "Note", "Linked requirements"]
+    assert header[9:14] == ["Control type", "Information security property", "Cybersecurity concept",
                             "Operational capability", "Security domain"]
     data = rows[5:]
     assert [row[0] for row in data][:2] == ["5.1", "5.2"] and len(data) == 93
     backup = next(row for row in data if row[0] == "8.13")
-    assert (backup[1], backup[2], backup[3], backup[8], backup[9]) == (
+    assert (backup[1], backup[2], backup[3], backup[9], backup[10]) == (
         "Backup", "Technological", "Yes", "Corrective", "Integrity, Availability")
-    assert "SK-01" in backup[7]
+    assert "SK-01" in backup[8]
+    # The implementation status follows from the system's statuses of the linked requirements, with why.
+    assert backup[5] in ("Not implemented", "Partly implemented", "Implemented")
+    assert backup[6].startswith("From the systems' requirement statuses: ")
     source_code = next(row for row in data if row[0] == "8.4")
     assert (source_code[3], source_code[4]) == ("No", "Reason pending")
 

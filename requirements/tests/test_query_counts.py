@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from actions import services as action_services
 from core.tenancy import tenant_for
-from requirements import selectors, services
+from requirements import derived, selectors, services
 from requirements.models import ApplicabilityStatement, Control, Requirement
 from tests.factories import SystemFactory
 
@@ -30,7 +30,9 @@ def world(org_a, org_b, tenant, system, classify, catalogue, member):
     """grow(n): n more own requirements, classified systems, assessments of `system` and SoA rows."""
     classify(system, K=2, R=2, T=2, S=2)
     controls = list(Control.objects.order_by("sort_key"))
-    catalogue_requirements = list(Requirement.objects.filter(organisation__isnull=True).order_by("code"))
+    # Requirements assessed by hand: those Tillit answers from its data follow the data instead.
+    catalogue_requirements = [r for r in Requirement.objects.filter(organisation__isnull=True).order_by("code")
+                              if not derived.is_derived(r)]
     coordinator = tenant_for(member(org_a, "coordinator"), org_a.pk)
     made = [0]
 
@@ -54,7 +56,8 @@ def world(org_a, org_b, tenant, system, classify, catalogue, member):
                 if i % 2:
                     services.requirement_status_set(tenant=assessor, system=system, requirement=requirement,
                                                     data={"status": "met"})
-            services.applicability_set(tenant=tenant, control=controls[i], data={"applicable": True, "implementation": "partly"})
+            services.applicability_set(tenant=tenant, control=controls[i], data={
+                "applicable": True, "implementation": "partly", "implementation_override_reason": "Delvis infört"})
             Requirement.objects.create(organisation=org_b, code=f"B-{i:02d}", area="access", title="B", text_is="Ä",
                                        text_shall="S", levels={"K": 1})
 
@@ -94,10 +97,13 @@ def test_catalogue_page_filtered(world, login, editor):
 
 def test_system_requirements_page(world, login, editor, tenant):
     # request (3), the system, the classification settings, the protection need, the requirements,
-    # their controls, the statuses with their assessors, their open actions with their owners.
+    # their controls, the statuses with their assessors, their open actions with their owners; the
+    # facts of the requirements answered from data (requirements.derived): the system with its
+    # owner and administrator, its information types, their classifications, its risks, the
+    # processing activities naming it (its supplier's agreements: none here, so no query).
     client = login(editor)
     url = reverse("requirements:system_requirements", args=[world.system.pk])
-    _same(world, client, url, 10)
+    _same(world, client, url, 15)
     page = client.get(url).content.decode()
     # Every open action of a derived requirement is on its row (a few assessed requirements do not apply).
     shown = sum(len(row.actions) for row in selectors.system_requirements(tenant=tenant, system=world.system).rows)
@@ -107,9 +113,9 @@ def test_system_requirements_page(world, login, editor, tenant):
 def test_system_requirements_htmx_results_and_summary(world, login, editor):
     client = login(editor)
     url = reverse("requirements:system_requirements", args=[world.system.pk])
-    # The same ten for the rows only and for the summary only.
-    _same(world, client, url + "?status=met&attribute=capabilities:continuity", 10, HTTP_HX_REQUEST="true")
-    assert len(_count(client, url + "?part=summary", HTTP_HX_REQUEST="true")) == 10
+    # The same fifteen for the rows only and for the summary only.
+    _same(world, client, url + "?status=met&attribute=capabilities:continuity", 15, HTTP_HX_REQUEST="true")
+    assert len(_count(client, url + "?part=summary", HTTP_HX_REQUEST="true")) == 15
 
 
 def test_action_plan_with_requirement_actions(world, login, editor):
@@ -124,9 +130,11 @@ def test_action_plan_with_requirement_actions(world, login, editor):
 
 
 def test_soa_page(world, login, editor):
-    # request (3), the distinct protection needs of the organisation's systems, the classification
-    # settings, the requirements, their controls, the statement rows, the controls.
-    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 9)
+    # request (3), the requirements, their controls, the organisation's systems with their needs,
+    # the classification settings, for the implementation derived from the systems' statuses: the
+    # requirements by id, the stored statuses, the five of the facts answered from data; the
+    # statement rows, the controls.
+    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 16)
 
 
 def test_api_catalogue(world, client, api, editor):
@@ -141,11 +149,11 @@ def test_api_controls(world, client, api, editor):
 
 def test_api_system_requirements(world, client, api, editor):
     # token (2), the system, the settings, the need, the requirements, their controls, the statuses,
-    # their open actions.
-    _same(world, client, f"/api/requirements/systems/{world.system.pk}", 9, **api(editor))
+    # their open actions, the five of the facts answered from data (as on the page).
+    _same(world, client, f"/api/requirements/systems/{world.system.pk}", 14, **api(editor))
 
 
 def test_api_soa(world, client, api, editor):
-    # token (2), the needs, the settings, the requirements, their controls, the statements, the controls.
-    _same(world, client, "/api/requirements/soa", 8, **api(editor))
+    # token (2), and the page's thirteen (as on the page).
+    _same(world, client, "/api/requirements/soa", 15, **api(editor))
     assert ApplicabilityStatement.objects.count() == LARGE
