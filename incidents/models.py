@@ -163,6 +163,11 @@ class IncidentCase(ResponseTenantModel):
     # is the optimistic lock's counter.
     TRAIL_IGNORED_FIELDS = frozenset({"updated_at", "next_deadline", "next_stage", "version"})
 
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the next report by its stage (trail.display)."""
+        return Stage(value).label if field == "next_stage" and value in Stage.values else None
+
     class Meta:
         ordering = ["-aware_at", "-pk"]
         verbose_name = _("incident case")
