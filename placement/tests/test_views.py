@@ -57,8 +57,8 @@ def test_a_coordinator_goes_from_template_to_decision(login, coordinator, email_
 
     # Fill in the cloud alternative and one cost row.
     page = client.get(reverse("placement:alternative_edit", args=[cloud.pk]))
-    data = {**_form(page), "alt-provider": "Microsoft", "alt-storage_countries": "IE, SE",
-            "alt-access_countries": "IE, SE, US", "alt-provider_jurisdiction": "us", "alt-sla_percent": "99.9",
+    data = {**_form(page), "alt-provider": "Microsoft", "alt-storage_countries": ["IE", "SE"],
+            "alt-access_countries": ["IE", "SE", "US"], "alt-provider_jurisdiction": "US", "alt-sla_percent": "99.9",
             "alt-dpf_certified": "on", "alt-recovery_site": "Irland",
             "costs-TOTAL_FORMS": "1", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0", "costs-MAX_NUM_FORMS": "1000",
             "costs-0-description": "Migrering", "costs-0-category": "consultants", "costs-0-kind": "one_off",
@@ -124,11 +124,11 @@ def test_a_negative_cost_is_shown_on_the_form_and_nothing_saved(login, coordinat
 def test_an_unknown_country_code_is_shown_on_the_form(login, coordinator, make_assessment):
     cloud = make_assessment().alternatives.get(name="Exchange Online")
     client = login(coordinator)
-    data = {**_form(client.get(reverse("placement:alternative_edit", args=[cloud.pk]))), "alt-storage_countries": "SE, QQ",
+    data = {**_form(client.get(reverse("placement:alternative_edit", args=[cloud.pk]))), "alt-storage_countries": ["SE", "QQ"],
             "costs-TOTAL_FORMS": "0", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0", "costs-MAX_NUM_FORMS": "1000"}
     response = client.post(reverse("placement:alternative_edit", args=[cloud.pk]), data)
     assert response.context["form"].errors == {
-        "storage_countries": ["Unknown country code: QQ. Use ISO 3166 codes such as SE, IE or US."]}
+        "storage_countries": ["QQ is not a country in the list: choose the country by its name."]}
     assert Alternative.objects.get(pk=cloud.pk).storage_countries == ["IE", "SE"]
 
 
