@@ -47,6 +47,36 @@ def parse_country_codes(text: str) -> list[str]:
     return codes
 
 
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, str]:
+    """{casefolded name in Swedish or English, or code: code}: how an imported cell names a country."""
+    found = {code.casefold(): code for code in CODES}
+    for language in ("en", "sv"):
+        found.update({name.casefold(): code for code, name in _names(language).items()})
+    return found
+
+
+def parse_countries(text: str) -> list[str]:
+    """Countries named in a cell, by code or by name, separated by ";" (or "," between codes):
+    'Sverige; Irland' or 'SE, IE' → ['IE', 'SE']; raises ValidationError naming the unknown."""
+    known, codes, unknown = _by_name(), set(), []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if part.casefold() in known:
+            codes.add(known[part.casefold()])
+            continue
+        for piece in (p.strip() for p in part.split(",") if p.strip()):
+            if piece.casefold() in known:
+                codes.add(known[piece.casefold()])
+            else:
+                unknown.append(piece)
+    if unknown:
+        raise ValidationError(_("Unknown country: %(names)s. Name the country (Sverige, Irland) or give its ISO 3166 "
+                                "code (SE, IE).") % {"names": ", ".join(unknown)})
+    return sorted(codes)
+
+
 def _choices_with_empty() -> list[tuple[str, str]]:
     return [("", "–")] + country_choices()
 

@@ -219,6 +219,15 @@ class Stage(models.TextChoices):
 class StageSubmission(ChildTenantModel):
     """A report submitted to an authority: when, by whom, to whom and what was sent."""
 
+    @classmethod
+    def trail_json_key_label(cls, field: str, key: str):
+        """The history names each part of the content sent by its heading (trail.display)."""
+        if field == "content":
+            from incidents.documents import FIELDS
+
+            return str(FIELDS[key][0]) if key in FIELDS else None
+        return None
+
     edit_perm = Perm.INCIDENT_HANDLE
     parent_field = "case"
     case = models.ForeignKey(IncidentCase, on_delete=models.CASCADE, related_name="submissions",
