@@ -107,9 +107,9 @@ def test_start_page(world, login):
     # observations awaiting our response, open audits); changes awaiting our decision, to test,
     # closing reports to confirm (3); then totals by lifecycle, by hosting, the aggregate figures,
     # information types, the risk matrix and the residual risks per heat-map cell, the 8 latest
-    # trail entries.
+    # trail entries; and the classifications past their review date (a COUNT when there are none).
     client = login(world.coordinator)
-    _same_count(world, client, reverse("core:home"), 38, must_show="Kommun A")
+    _same_count(world, client, reverse("core:home"), 39, must_show="Kommun A")
 
 
 def test_systems_list(world, login):
