@@ -170,6 +170,13 @@ class Audit(TenantModel):
 class Assessment(TenantModel):
     """One framework requirement assessed on the maturity scale in one audit, with evidence links."""
 
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the records behind a level by their labels (trail.display)."""
+        if field == "evidence" and isinstance(value, dict) and value.get("label"):
+            return str(value["label"])
+        return None
+
     edit_perm = Perm.AUDIT_EDIT
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("audit"))
     requirement = models.ForeignKey(FrameworkRequirement, on_delete=models.PROTECT, related_name="+",
@@ -201,6 +208,8 @@ class Observation(TenantModel):
 
     @classmethod
     def trail_value_label(cls, field: str, value, key=None):
+        if field == "evidence" and isinstance(value, dict) and value.get("label"):
+            return str(value["label"])  # a record behind the observation, by its label
         return finding_label(field, value)
 
     edit_perm = Perm.AUDIT_EDIT

@@ -348,6 +348,12 @@ def _json_row(label: str, action: str, before, after, key_label=None, labeller=N
     None keeps the key. `labeller(value, key)` names a value (a list's codes, an answer); None
     keeps it as stored.
     """
+    if labeller and all(isinstance(v, list) or v is None for v in (before, after)) and all(
+            labeller(x) is not None for x in (before or []) + (after or [])):
+        # A list of records the model names itself (e.g. the evidence of an observation by its labels).
+        def named(v):
+            return "; ".join(labeller(x) for x in v) if v else EMPTY
+        return ChangeRow(label, _arrow(action, named(before), named(after)))
     if _is_scalar_list(before) and _is_scalar_list(after):
         def text(v):
             return ", ".join(_short(x, labeller) for x in v) if v else EMPTY
