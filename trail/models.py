@@ -52,7 +52,7 @@ class Source(models.TextChoices):
 # Who wrote an entry when no person did, in words a reader understands (not "cli").
 NO_PERSON = {
     Source.CLI: _("Command-line import"),
-    Source.IMPORT: _("Import"),
+    Source.IMPORT: _("File import"),
     Source.SYSTEM: _("System job"),
 }
 
