@@ -348,8 +348,9 @@ def _json_row(label: str, action: str, before, after, key_label=None, labeller=N
     None keeps the key. `labeller(value, key)` names a value (a list's codes, an answer); None
     keeps it as stored.
     """
-    if labeller and all(isinstance(v, list) or v is None for v in (before, after)) and all(
-            labeller(x) is not None for x in (before or []) + (after or [])):
+    records = [x for v in (before, after) if isinstance(v, list) for x in v]
+    if labeller and all(isinstance(v, list) or v is None for v in (before, after)) and any(
+            isinstance(x, dict) for x in records) and all(labeller(x) is not None for x in records):
         # A list of records the model names itself (e.g. the evidence of an observation by its labels).
         def named(v):
             return "; ".join(labeller(x) for x in v) if v else EMPTY
