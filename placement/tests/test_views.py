@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from classification.models import Classification
 from placement import services
@@ -363,3 +364,19 @@ def test_the_economy_page_states_the_upper_estimate_apart(login, coordinator, ma
     assert "Total, base estimate" in table and "Upper estimates, up to" in table
     assert "2,000,000.00\xa0SEK" in table and "600,000.00\xa0SEK" in table
     assert "2,600,000" not in table and "of which" not in table
+
+
+def test_the_combined_page_says_in_words_why_the_recommendation_follows(login, coordinator, make_assessment):
+    from placement import documents, selectors
+    from placement.analysis import signed_score
+
+    assessment = make_assessment()
+    response = login(coordinator).get(reverse("placement:combined", args=[assessment.pk]))
+    body = response.content.decode()
+    result = selectors.assessment_analysis(tenant=response.wsgi_request.tenant, assessment=assessment)
+    reasons = documents.recommendation_reasons(result)
+    assert reasons and all(escape(sentence) in body for sentence in reasons)
+    # No internal score: neither the figures nor the formula behind them.
+    assert "Score" not in body and "score" not in body
+    assert not any(f">{signed_score(s)}<" in body or f">{signed_score(s)} " in body
+                   for s in result.combined.scores.values() if s)
