@@ -28,6 +28,9 @@ class Action(TenantModel):
     recommendations, incident lessons and supplier follow-up. A manual action has no source.
     """
 
+    # The source is shown by its name (source_label), not by its type and id.
+    TRAIL_HIDDEN_FIELDS = frozenset({"source_type", "source_id"})
+
     edit_perm = Perm.ACTION_EDIT
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)

@@ -26,6 +26,11 @@ def all_rules() -> list[core_findings.Rule]:
     return rules
 
 
+def rule_titles() -> dict[str, object]:
+    """{rule key: its title}: how people read a stored rule key."""
+    return {rule.key: rule.title for rule in all_rules()}
+
+
 def installed_themes() -> set[str]:
     return {rule.theme for rule in all_rules()}
 

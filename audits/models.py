@@ -7,11 +7,22 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.findings import PRIORITIES
+from core.findings import PRIORITIES, THEMES_BY_KEY
 from core.models import CatalogueTenantModel, TenantModel
 from organisations.roles import Perm
 
 PRIORITY_CHOICES = list(PRIORITIES.items())
+
+
+def finding_label(field: str, value):
+    """A rule's or a theme's title for its stored key (core.findings), or None."""
+    if field == "theme" and value in THEMES_BY_KEY:
+        return THEMES_BY_KEY[value].title
+    if field == "rule":
+        from audits.engine import rule_titles
+
+        return rule_titles().get(value)
+    return None
 
 
 class Framework(CatalogueTenantModel):
@@ -159,6 +170,13 @@ class Audit(TenantModel):
 class Assessment(TenantModel):
     """One framework requirement assessed on the maturity scale in one audit, with evidence links."""
 
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the records behind a level by their labels (trail.display)."""
+        if field == "evidence" and isinstance(value, dict) and value.get("label"):
+            return str(value["label"])
+        return None
+
     edit_perm = Perm.AUDIT_EDIT
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("audit"))
     requirement = models.ForeignKey(FrameworkRequirement, on_delete=models.PROTECT, related_name="+",
@@ -187,6 +205,12 @@ class Assessment(TenantModel):
 
 class Observation(TenantModel):
     """An observation of an audit (iakttagelse) with its priority, risk and numbered recommendations."""
+
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        if field == "evidence" and isinstance(value, dict) and value.get("label"):
+            return str(value["label"])  # a record behind the observation, by its label
+        return finding_label(field, value)
 
     edit_perm = Perm.AUDIT_EDIT
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="observations", verbose_name=_("audit"))
@@ -243,6 +267,14 @@ class Recommendation(TenantModel):
 
 class FindingRecord(TenantModel):
     """When one automatic finding (a rule's evidence record) appeared, was last seen and went."""
+
+    # The evidence is named by its label; its key and address are for the engine.
+    TRAIL_HIDDEN_FIELDS = frozenset({"evidence_key", "url"})
+
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names a rule and a theme by their titles (trail.display)."""
+        return finding_label(field, value)
 
     edit_perm = Perm.AUDIT_EDIT
     rule = models.CharField(_("rule"), max_length=100)

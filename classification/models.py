@@ -30,6 +30,18 @@ class ClassificationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+# The parts of what the rules gave, as the history names them.
+COMPUTED_KEYS = {"levels": _("levels"), "fired": _("rules that set levels"),
+                 "protection_analysis": _("protection analysis needed")}
+
+
+def _levels_text(levels) -> str:
+    """{"K": 2, "S": 1} → "K 2, S 1" (the aspects' letters as in the K-R-T-S tuple)."""
+    if not isinstance(levels, dict):
+        return str(levels)
+    return ", ".join(f"{aspect} {levels[aspect]}" for aspect in "KRTS" if levels.get(aspect) is not None)
+
+
 class Classification(TenantModel):
     """The classification of one information type: a consequence level per aspect, with the
     questionnaire answers and reasoning that led to it (performed in MSB LIS step 3).
@@ -90,6 +102,34 @@ class Classification(TenantModel):
 
             question = next((q for q in QUESTIONS if q.id == key), None)
             return str(question.text) if question else None
+        if field == "computed":
+            return str(COMPUTED_KEYS[key]) if key in COMPUTED_KEYS else None
+        if field == "overrides":
+            from classification.schemes import ASPECT_LABELS
+
+            return str(ASPECT_LABELS[key]) if key in ASPECT_LABELS else None
+        return None
+
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None) -> str | None:
+        """An answer, the rules that fired and an override in words (trail.display)."""
+        if field == "answers" and key is not None:
+            from classification.questionnaire import QUESTIONS
+
+            question = next((q for q in QUESTIONS if q.id == key), None)
+            return question.label(value) if question else None
+        if field == "computed" and key == "fired" and isinstance(value, list):
+            from classification.rules import RULES
+
+            sources = {rule.id: rule.source for rule in RULES}
+            return "; ".join(f"{sources.get(f.get('rule'), f.get('rule'))}: {_levels_text(f.get('levels'))}"
+                             for f in value if isinstance(f, dict))
+        if field == "computed" and key == "levels" and isinstance(value, dict):
+            return _levels_text(value)
+        if field == "computed" and key == "protection_analysis" and isinstance(value, bool):
+            return str(_("Yes") if value else _("No"))
+        if field == "overrides" and isinstance(value, dict) and "level" in value:
+            return f"{value['level']}: {value.get('justification', '')}".strip(": ")
         return None
 
     def __str__(self) -> str:

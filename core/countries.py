@@ -4,9 +4,11 @@ import gettext
 from functools import lru_cache
 
 import pycountry
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CODES = frozenset(c.alpha_2 for c in pycountry.countries)
 # EU and EEA member states: transfers among them need no chapter V basis (GDPR art. 44).
@@ -43,3 +45,64 @@ def parse_country_codes(text: str) -> list[str]:
             _("Unknown country code: %(codes)s. Use ISO 3166 codes such as SE, IE or US.") % {"codes": ", ".join(unknown)}
         )
     return codes
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, str]:
+    """{casefolded name in Swedish or English, or code: code}: how an imported cell names a country."""
+    found = {code.casefold(): code for code in CODES}
+    for language in ("en", "sv"):
+        found.update({name.casefold(): code for code, name in _names(language).items()})
+    return found
+
+
+def parse_countries(text: str) -> list[str]:
+    """Countries named in a cell, by code or by name, separated by ";" (or "," between codes):
+    'Sverige; Irland' or 'SE, IE' → ['IE', 'SE']; raises ValidationError naming the unknown."""
+    known, codes, unknown = _by_name(), set(), []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if part.casefold() in known:
+            codes.add(known[part.casefold()])
+            continue
+        for piece in (p.strip() for p in part.split(",") if p.strip()):
+            if piece.casefold() in known:
+                codes.add(known[piece.casefold()])
+            else:
+                unknown.append(piece)
+    if unknown:
+        raise ValidationError(_("Unknown country: %(names)s. Name the country (Sverige, Irland) or give its ISO 3166 "
+                                "code (SE, IE).") % {"names": ", ".join(unknown)})
+    return sorted(codes)
+
+
+def _choices_with_empty() -> list[tuple[str, str]]:
+    return [("", "–")] + country_choices()
+
+
+UNKNOWN_COUNTRY = gettext_lazy("%(value)s is not a country in the list: choose the country by its name.")
+
+
+class CountryField(forms.ChoiceField):
+    """One country picked by its name (in the reader's language); the ISO code is stored."""
+
+    default_error_messages = {"invalid_choice": UNKNOWN_COUNTRY}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=_choices_with_empty, **kwargs)
+
+
+class CountriesField(forms.MultipleChoiceField):
+    """Countries ticked by their names; cleaned to a sorted list of ISO codes."""
+
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "country-list"})
+    default_error_messages = {"invalid_choice": UNKNOWN_COUNTRY}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(choices=country_choices, **kwargs)
+
+    def clean(self, value):
+        return sorted(set(super().clean(value)))

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from core.decorators import tenant_required
 from core.middleware import SESSION_ORG_KEY
-from core.workqueue import work_for
+from core.workqueue import nothing_waiting, work_for
 from inventory.models import System
 from inventory.selectors import inventory_overview
 from organisations.models import OrganisationKind
@@ -26,7 +26,7 @@ def home(request):
     instead of the municipal inventory and risk figures.
     """
     tenant = request.tenant
-    context = {"work": work_for(tenant=tenant, today=timezone.localdate())}
+    context = {"work": work_for(tenant=tenant, today=timezone.localdate()), "nothing_waiting": nothing_waiting(tenant)}
     if tenant.organisation.kind == OrganisationKind.SUPPLIER:
         context["customers"] = list(tenant.customers().only("pk", "name"))
         context["shared_systems"] = tenant.scope(System).filter(archived_at__isnull=True).count()

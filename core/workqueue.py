@@ -9,6 +9,8 @@ a constant number of queries whatever the data size, and links every item to its
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from core.loading import optional_hooks
 
 # Items shown per group; the group's total and its list page tell the rest.
@@ -51,3 +53,21 @@ class WorkGroup:
 def work_for(*, tenant, today: datetime.date) -> list[WorkGroup]:
     """Every module's groups for this member, in SOURCES order."""
     return [group for source in optional_hooks(SOURCES) for group in source(tenant=tenant, today=today)]
+
+
+def nothing_waiting(tenant) -> str:
+    """What the start page says when nothing is the member's to do: in the words of their role."""
+    from organisations.roles import Role
+
+    messages = {
+        Role.READER: _("Nothing is yours to do: as a reader you follow the organisation's work. The systems, "
+                       "the risks and the action plan show where things stand."),
+        Role.AUDITOR: _("No audit of yours is in progress. Audits and assessments are where you start one; the "
+                        "automatic findings show what an audit could take up."),
+        Role.SUPPLIER: _("Nothing is yours to do: you read what the organisations you serve share with you."),
+        Role.DPO: _("Nothing waits for the data protection officer: no impact assessment awaits your advice, "
+                    "no processing activity is due for review and every transfer and processor is in order."),
+        Role.SYSTEM_OWNER: _("Nothing waits for your decision: no classification awaits your approval, no risk your "
+                             "acceptance, and none of your actions is due within two weeks."),
+    }
+    return messages.get(tenant.role, _("Nothing is waiting for you right now."))

@@ -163,6 +163,11 @@ class IncidentCase(ResponseTenantModel):
     # is the optimistic lock's counter.
     TRAIL_IGNORED_FIELDS = frozenset({"updated_at", "next_deadline", "next_stage", "version"})
 
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the next report by its stage (trail.display)."""
+        return Stage(value).label if field == "next_stage" and value in Stage.values else None
+
     class Meta:
         ordering = ["-aware_at", "-pk"]
         verbose_name = _("incident case")
@@ -213,6 +218,15 @@ class Stage(models.TextChoices):
 
 class StageSubmission(ChildTenantModel):
     """A report submitted to an authority: when, by whom, to whom and what was sent."""
+
+    @classmethod
+    def trail_json_key_label(cls, field: str, key: str):
+        """The history names each part of the content sent by its heading (trail.display)."""
+        if field == "content":
+            from incidents.documents import FIELDS
+
+            return str(FIELDS[key][0]) if key in FIELDS else None
+        return None
 
     edit_perm = Perm.INCIDENT_HANDLE
     parent_field = "case"

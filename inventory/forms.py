@@ -1,31 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import parse_country_codes
+from core.countries import CountriesField, CountryField
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from suppliers.models import Supplier
 
 
-class CountriesField(forms.CharField):
-    """Comma-separated ISO 3166 codes, e.g. 'SE, IE'."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def clean(self, value):
-        return parse_country_codes(super().clean(value) or "")
-
-
 class SystemForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    storage_countries = CountriesField(
-        label=_("Countries where data is stored"), required=False, help_text=_("ISO codes separated by commas, e.g. SE, IE.")
-    )
-    processing_countries = CountriesField(
-        label=_("Countries where data is processed"), required=False,
-        help_text=_("Including support and sub-processors. ISO codes separated by commas."),
-    )
+    storage_countries = CountriesField(label=_("Countries where data is stored"))
+    processing_countries = CountriesField(label=_("Countries where data is processed"),
+                                          help_text=_("Including support and sub-processors."))
+    provider_jurisdiction = CountryField(label=_("Provider's home jurisdiction"),
+                                         help_text=_("The country whose law governs the provider."))
 
     class Meta:
         model = System
@@ -50,11 +38,6 @@ class SystemForm(forms.ModelForm):
         self.fields["administrator"].queryset = tenant.users()
         self.fields["shared_with"].queryset = tenant.organisation.suppliers.all()
         self.fields["shared_with"].help_text = _("The supplier's users can read the system; they cannot change it.")
-        self.fields["provider_jurisdiction"].help_text = _("ISO code of the country whose law governs the provider, e.g. US.")
-
-    def clean_provider_jurisdiction(self):
-        value = self.cleaned_data.get("provider_jurisdiction", "")
-        return parse_country_codes(value)[0] if value else ""
 
     def clean_name(self):
         return self.cleaned_data["name"].strip()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.countries import parse_country_codes
+from core.countries import country_name, parse_countries
 from core.tabular import (
     ByName,
     Column,
@@ -132,7 +132,9 @@ def _export_value(column: Column, system: System, labels: _Labels, visible: set[
     if column.kind == Kind.BOOL:
         return labels.yes_no[bool(value)]
     if column.kind == Kind.COUNTRIES:
-        return "; ".join(value or [])
+        return "; ".join(country_name(code) for code in value or [])
+    if column.kind == Kind.COUNTRY:
+        return country_name(value) if value else ""
     if column.kind == Kind.USER:
         return value.email if value else ""
     if column.kind in (Kind.UNIT, Kind.SUPPLIER):
@@ -255,9 +257,9 @@ def _parse_reference(lookup: ByName, text: str, message: str):
 
 
 def _parse_country(text: str) -> str:
-    codes = parse_country_codes(text)
+    codes = parse_countries(text)
     if len(codes) > 1:
-        raise ValidationError(_("Give one country code."))
+        raise ValidationError(_("Give one country."))
     return codes[0] if codes else ""
 
 
@@ -332,7 +334,7 @@ class _Checker:
             if text:
                 row.values[column.field] = _parse_bool(text)
         elif kind == Kind.COUNTRIES:
-            row.values[column.field] = parse_country_codes(text)
+            row.values[column.field] = parse_countries(text)
         elif kind == Kind.COUNTRY:
             row.values[column.field] = _parse_country(text)
         elif kind == Kind.USER:

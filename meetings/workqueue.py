@@ -11,7 +11,9 @@ from core.workqueue import WORK_ITEMS_SHOWN, WorkGroup, WorkItem
 from meetings import selectors
 from meetings.reminders import MINUTES_DUE_DAYS
 from meetings.models import Meeting, MeetingStatus
-from organisations.roles import Perm
+from organisations.roles import Perm, Role
+
+READ_ONLY_ROLES = frozenset({Role.READER, Role.AUDITOR, Role.SUPPLIER})
 
 UPCOMING_DAYS = 14
 
@@ -26,6 +28,8 @@ def _group(title, qs, item, more_url) -> list[WorkGroup]:
 
 def items(*, tenant, today: datetime.date) -> list[WorkGroup]:
     groups: list[WorkGroup] = []
+    if tenant.role in READ_ONLY_ROLES:
+        return groups  # the start page's work queue is work; a reader finds the meetings in their list
     start = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     coming = (tenant.scope(Meeting).filter(starts_at__gte=start,
                                            starts_at__lt=start + datetime.timedelta(days=UPCOMING_DAYS + 1))

@@ -137,7 +137,7 @@ def email_case(*, tenant, responsible) -> Assessment:
     local = services.alternative_create(tenant=tenant, assessment=assessment, data={
         "name": "Lokal drift i kommunens datacenter", "hosting": Hosting.OWN_DATA_CENTRE,
         "provider": "Kommunens IT-enhet",
-        "description": "E-posten flyttas tillbaka till det gamla datacentret, som nått sin end-of-life, tills det nya "
+        "description": "E-posten flyttas tillbaka till det gamla datacentret, som nått slutet av sin livslängd, tills det nya "
                        "datacentret har byggts ut för e-post. Båda datacentren finns på samma fysiska plats.",
         "storage_countries": ["SE"], "access_countries": ["SE"], "provider_jurisdiction": "SE",
         "redundancy": Redundancy.SAME_LOCATION, "recovery_site": "", "end_of_life": datetime.date(2020, 12, 31),
@@ -180,7 +180,7 @@ def email_case(*, tenant, responsible) -> Assessment:
          "Informationen stannar hos kommunen. E-post passerar dock redan i dag andras servrar när den skickas och tas "
          "emot.", ResidualRisk.LOW),
         (Perspective.TECHNICAL, "",
-         "Det gamla datacentret har nått sin end-of-life och båda datacentren finns på samma plats. Det nya "
+         "Det gamla datacentret har nått slutet av sin livslängd och båda datacentren finns på samma plats. Det nya "
          "datacentret är inte dimensionerat för e-post, och lokal e-post omöjliggör den planerade recovery siten.",
          ResidualRisk.HIGH),
         (Perspective.ECONOMIC, "",

@@ -303,6 +303,23 @@ def _weighting(result: Analysis) -> list[Block]:
                   % {"perspectives": _names(labels)})]
 
 
+def recommendation_reasons(result: Analysis) -> list[str]:
+    """In words, without scores, why the combined assessment leads where it does: the weighting,
+    the perspectives for and against, the remaining risks and the recommendation (the decision
+    document and the combined-assessment page say the same)."""
+    if not result.combined.can_combine:
+        return [str(result.combined.message)]
+    sentences = [block.text for block in _weighting(result)]
+    recommended = result.recommended
+    if recommended:
+        sentences += _reasoning(result, recommended)
+        sentences.append(_("The recommended alternative is %(name)s.") % {"name": recommended.name})
+    else:
+        sentences.append(_("No alternative leads in the combined assessment: the perspectives weigh equally for "
+                           "and against the alternatives."))
+    return [str(s) for s in sentences]
+
+
 def _combined(result: Analysis) -> list[Block]:
     """The perspectives side by side and, in words, why the recommendation follows (no scores)."""
     a = result.assessment

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import parse_country_codes
+from core.countries import CountriesField, CountryField
 from placement import starters
 from placement.models import (
     Alternative,
@@ -18,16 +18,6 @@ from placement.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class CountriesField(forms.CharField):
-    """ISO 3166 codes typed as "SE, IE"; cleaned to a sorted list (core.countries)."""
-
-    def prepare_value(self, value):
-        return ", ".join(value) if isinstance(value, list) else value
-
-    def clean(self, value):
-        return parse_country_codes(super().clean(value) or "")
 
 
 class AssessmentForm(forms.ModelForm):
@@ -61,12 +51,10 @@ class AssessmentCreateForm(AssessmentForm):
 
 
 class AlternativeForm(forms.ModelForm):
-    storage_countries = CountriesField(label=_("Countries where data is stored"), required=False,
-                                       help_text=_("ISO 3166 codes separated by commas, e.g. SE, IE."))
+    storage_countries = CountriesField(label=_("Countries where data is stored"))
     access_countries = CountriesField(label=_("Countries from which data can be accessed or processed"),
-                                      required=False, help_text=_("Support, operations and sub-processors, e.g. SE, US."))
-    provider_jurisdiction = forms.CharField(label=_("Provider's home jurisdiction"), required=False, max_length=2,
-                                            help_text=_("One ISO 3166 code, e.g. US."))
+                                      help_text=_("Support, operations and sub-processors."))
+    provider_jurisdiction = CountryField(label=_("Provider's home jurisdiction"))
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -81,15 +69,6 @@ class AlternativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
-
-    def clean_provider_jurisdiction(self):
-        value = self.cleaned_data["provider_jurisdiction"].strip()
-        if not value:
-            return ""
-        codes = parse_country_codes(value)
-        if len(codes) != 1:
-            raise ValidationError(_("Give one country code."))
-        return codes[0]
 
     def validate_unique(self):
         # The alternative's assessment is set by the service, which checks the name's uniqueness.

@@ -414,7 +414,8 @@ def combined(request, pk):
         # Show the table for what is stored, not for the unsaved input.
         assessment.refresh_from_db()
     result = selectors.assessment_analysis(tenant=tenant, assessment=assessment)
-    return render(request, "placement/combined.html", _context(request, assessment, result=result, form=form))
+    return render(request, "placement/combined.html", _context(
+        request, assessment, result=result, form=form, reasons=documents.recommendation_reasons(result)))
 
 
 @tenant_required(EDIT_PERM)

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.countries import country_choices
+from core.countries import CountriesField, country_choices
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from privacy import rules, selectors
@@ -141,14 +141,13 @@ class ProcessorRecordForm(forms.Form):
     processing = forms.CharField(label=_("Categories of processing carried out"), widget=forms.Textarea(attrs={"rows": 3}))
     transfers = forms.CharField(label=_("Third-country transfers"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 2}))
-    countries = forms.MultipleChoiceField(label=_("Countries"), required=False)
+    countries = CountriesField(label=_("Countries"))
     security_measures = forms.CharField(label=_("Security measures"), required=False,
                                         widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["customer"].queryset = tenant.customers()
-        self.fields["countries"].choices = country_choices()
 
 
 class DpiaForm(forms.ModelForm):

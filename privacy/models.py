@@ -89,6 +89,12 @@ class ActivityStatus(models.TextChoices):
 class ProcessingActivity(TenantModel):
     """One processing activity in the record of processing (GDPR art. 30(1))."""
 
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the categories by their labels (trail.display)."""
+        choices = {"data_subjects": DataSubject, "data_categories": DataCategory}.get(field)
+        return choices(value).label if choices and value in choices.values else None
+
     edit_perm = Perm.PRIVACY_EDIT
     name = models.CharField(_("name"), max_length=200)
     controllers = models.ManyToManyField("organisations.Unit", related_name="processing_activities",
@@ -194,6 +200,15 @@ class ProcessorAgreement(TenantModel):
     `points` maps each art. 28(3) checklist point (privacy/data/art28_checklist.json) the
     agreement covers to the clause that covers it; the others are its gaps.
     """
+
+    @classmethod
+    def trail_json_key_label(cls, field: str, key: str):
+        """The history names a point of art. 28(3) by its title (trail.display)."""
+        if field == "points":
+            from privacy.rules import art28_checklist
+
+            return next((p.title for p in art28_checklist()[1] if p.key == key), None)
+        return None
 
     edit_perm = Perm.PRIVACY_EDIT
     supplier = models.ForeignKey("suppliers.Supplier", on_delete=models.PROTECT, related_name="processor_agreements",
@@ -331,6 +346,17 @@ class DpiaDecision(models.TextChoices):
 
 class Dpia(TenantModel):
     """A data protection impact assessment (art. 35) with its screening, advice and decision."""
+
+    @classmethod
+    def trail_value_label(cls, field: str, value, key=None):
+        """The history names the WP248 criteria and the cases of art. 35(3) by their titles."""
+        if field in ("criteria", "art35_3"):
+            from privacy.rules import dpia_screening
+
+            _threshold, criteria, cases = dpia_screening()
+            points = criteria if field == "criteria" else cases
+            return next((p.title for p in points if p.key == value), None)
+        return None
 
     edit_perm = Perm.PRIVACY_EDIT
     title = models.CharField(_("title"), max_length=300)

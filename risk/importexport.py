@@ -113,7 +113,7 @@ def export_rows(*, tenant: Tenant, filters: selectors.RiskFilters):
         links = list(risk.system_links.all())
         values = {
             "id": risk.pk,
-            "threat": risk.threat.code if risk.threat else "",
+            "threat": risk.threat.display_name if risk.threat else "",
             "systems": "; ".join(sorted(link.system_name for link in links if link.system_id)),
             "deleted_systems": "; ".join(sorted(link.system_name for link in links if not link.system_id)),
             "information_types": "; ".join(sorted(i.name for i in risk.information_types.all())),

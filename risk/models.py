@@ -160,6 +160,9 @@ class RiskSession(TenantModel):
 class Risk(TenantModel):
     """One risk of the register, assessed before (inherent) and after (residual) treatment."""
 
+    # The scores are likelihood × consequence, kept for sorting; people read the levels.
+    TRAIL_HIDDEN_FIELDS = frozenset({"inherent_score", "residual_score"})
+
     edit_perm = Perm.RISK_EDIT
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)

@@ -30,6 +30,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from core.countries import CODES, country_name
 from trail.capture import MASK
 from trail.models import Action, AuditedModel, AuditEntry
 
@@ -215,8 +216,42 @@ def _label(found: models.Field | None, key: str) -> str:
     if found is None:
         return key
     name = found.verbose_name
-    # A field without its own verbose name gets its attribute name, which may be a msgid too.
-    return capfirst(str(name) if isinstance(name, Promise) else gettext(name))
+    if isinstance(name, Promise):
+        return capfirst(str(name))
+    # A field without its own verbose name gets its attribute name, which may be a msgid too;
+    # a link without one is named by the model it links to ("System"), not by its attribute.
+    translated = gettext(name)
+    if translated == name and found.is_relation and found.related_model is not None:
+        return capfirst(str(found.related_model._meta.verbose_name))
+    return capfirst(translated)
+
+
+# Bookkeeping no reader needs: optimistic-locking counters. A model names its own in
+# TRAIL_HIDDEN_FIELDS (derived scores, a generic link's type and id when its name is kept beside).
+HIDDEN_FIELDS = frozenset({"version", "revision"})
+
+
+def _hidden(model, found: models.Field | None, key: str) -> bool:
+    hidden = HIDDEN_FIELDS | getattr(model, "TRAIL_HIDDEN_FIELDS", frozenset())
+    return key in hidden or (found is not None and found.name in hidden)
+
+
+def _value_labeller(model, field_name: str):
+    """`text(value, key=None)` for a value the field's type does not explain (a rule's key, a
+    code in a JSON list), from the model's `trail_value_label(field, value, key)`; None → as stored."""
+    hook = getattr(model, "trail_value_label", None)
+    country = field_name in COUNTRY_FIELDS or field_name.endswith("_countries") or field_name == "countries"
+
+    def text(value, key=None):
+        label = hook(field_name, value, key) if hook else None
+        if label is None and country and isinstance(value, str) and value in CODES:
+            label = country_name(value)
+        return str(label) if label is not None else None
+    return text
+
+
+# Fields holding one ISO 3166 code; lists of codes are the fields named "…countries".
+COUNTRY_FIELDS = frozenset({"country", "provider_jurisdiction"})
 
 
 def _empty(value) -> bool:
@@ -276,8 +311,14 @@ def _value(found: models.Field | None, value, names: dict) -> str:
     return str(value)
 
 
-def _short(value) -> str:
-    text = _scalar(value)
+def _named_value(found, value, names: dict, labeller) -> str:
+    named = labeller(value) if not _empty(value) and value != MASK else None
+    return named if named is not None else _value(found, value, names)
+
+
+def _short(value, labeller=None, key=None) -> str:
+    named = labeller(value, key) if labeller and not _empty(value) else None
+    text = named if named is not None else _scalar(value)
     return text if len(text) <= MAX_DETAIL else text[: MAX_DETAIL - 1] + "…"
 
 
@@ -300,15 +341,23 @@ def _arrow(action: str, before: str, after: str) -> str:
     return f"{before} → {after}"
 
 
-def _json_row(label: str, action: str, before, after, key_label=None) -> ChangeRow:
+def _json_row(label: str, action: str, before, after, key_label=None, labeller=None) -> ChangeRow:
     """A JSON value summarised: a list of plain values as a list, a dict by the keys that changed.
 
     `key_label(key)` names a dict's key for people (e.g. a questionnaire answer by its question);
-    None keeps the key.
+    None keeps the key. `labeller(value, key)` names a value (a list's codes, an answer); None
+    keeps it as stored.
     """
+    records = [x for v in (before, after) if isinstance(v, list) for x in v]
+    if labeller and all(isinstance(v, list) or v is None for v in (before, after)) and any(
+            isinstance(x, dict) for x in records) and all(labeller(x) is not None for x in records):
+        # A list of records the model names itself (e.g. the evidence of an observation by its labels).
+        def named(v):
+            return "; ".join(labeller(x) for x in v) if v else EMPTY
+        return ChangeRow(label, _arrow(action, named(before), named(after)))
     if _is_scalar_list(before) and _is_scalar_list(after):
         def text(v):
-            return ", ".join(_scalar(x) for x in v) if v else EMPTY
+            return ", ".join(_short(x, labeller) for x in v) if v else EMPTY
         return ChangeRow(label, _arrow(action, text(before), text(after)))
     if all(v is None or isinstance(v, dict) for v in (before, after)):
         old, new = before or {}, after or {}
@@ -317,12 +366,13 @@ def _json_row(label: str, action: str, before, after, key_label=None) -> ChangeR
         named = {k: (key_label(k) if key_label else None) or str(k) for k in keys}
         shown = [named[k] for k in keys]
         if action == Action.CREATE and not old:
-            details = tuple(f"{named[k]}: {_short(new[k])}" for k in keys)
+            details = tuple(f"{named[k]}: {_short(new[k], labeller, k)}" for k in keys)
             return ChangeRow(label, _keys_text(shown), details)
         if action == Action.DELETE and not new:
-            details = tuple(f"{named[k]}: {_short(old[k])}" for k in keys)
+            details = tuple(f"{named[k]}: {_short(old[k], labeller, k)}" for k in keys)
             return ChangeRow(label, _keys_text(shown), details)
-        details = tuple(f"{named[k]}: {_short(old.get(k))} → {_short(new.get(k))}" for k in keys)
+        details = tuple(f"{named[k]}: {_short(old.get(k), labeller, k)} → {_short(new.get(k), labeller, k)}"
+                        for k in keys)
         return ChangeRow(label, gettext("changed: %(keys)s") % {"keys": _keys_text(shown)} if keys else EMPTY, details)
     return ChangeRow(label, gettext("changed"), (f"{_short(before)} → {_short(after)}",))
 
@@ -347,6 +397,9 @@ def change_rows(entry: AuditEntry, names: dict | None = None) -> list[ChangeRow]
         found = _field(model, key)
         if getattr(found, "auto_now", False) or getattr(found, "auto_now_add", False):
             continue  # a created/updated time repeats the entry's own time
+        if _hidden(model, found, key):
+            continue
+        labeller = _value_labeller(model, found.name if found is not None else key)
         label = _label(found, key)
         if key in secret or (found is not None and found.name in secret):
             rows.append(ChangeRow(label, MASK))
@@ -357,14 +410,14 @@ def change_rows(entry: AuditEntry, names: dict | None = None) -> list[ChangeRow]
             if isinstance(found, models.JSONField) or (
                 found is None and any(isinstance(v, (dict, list)) for v in change)
             ):
-                labeller = getattr(model, "trail_json_key_label", None)
-                key_label = (lambda k, field=key: labeller(field, k)) if labeller else None
-                rows.append(_json_row(label, entry.action, before, after, key_label))
+                key_hook = getattr(model, "trail_json_key_label", None)
+                key_label = (lambda k, field=key: key_hook(field, k)) if key_hook else None
+                rows.append(_json_row(label, entry.action, before, after, key_label, labeller))
             else:
-                rows.append(ChangeRow(label, _arrow(entry.action, _value(found, before, names),
-                                                    _value(found, after, names))))
+                rows.append(ChangeRow(label, _arrow(entry.action, _named_value(found, before, names, labeller),
+                                                    _named_value(found, after, names, labeller))))
         else:
-            rows.append(ChangeRow(label, _value(found, change, names)))
+            rows.append(ChangeRow(label, _named_value(found, change, names, labeller)))
     return rows
 
 

@@ -18,6 +18,8 @@ class AuditedModel(models.Model):
     # not worth an entry (bookkeeping).
     TRAIL_SECRET_FIELDS: frozenset[str] = frozenset()
     TRAIL_IGNORED_FIELDS: frozenset[str] = frozenset()
+    # Fields kept in the trail but not shown to people (trail.display): derived or internal values.
+    TRAIL_HIDDEN_FIELDS: frozenset[str] = frozenset()
 
     class Meta:
         abstract = True
@@ -45,6 +47,14 @@ class Source(models.TextChoices):
     ADMIN = "admin", _("Administration")
     CLI = "cli", _("Command line")
     SYSTEM = "system", _("System")
+
+
+# Who wrote an entry when no person did, in words a reader understands (not "cli").
+NO_PERSON = {
+    Source.CLI: _("Command-line import"),
+    Source.IMPORT: _("File import"),
+    Source.SYSTEM: _("System job"),
+}
 
 
 class AuditEntry(models.Model):
@@ -79,6 +89,17 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.model}:{self.object_id}"
+
+    @property
+    def by_person(self) -> bool:
+        return self.actor_id is not None
+
+    @property
+    def actor_display(self) -> str:
+        """The author as people read it: the member's address, or what wrote it ("System job")."""
+        if self.by_person:
+            return self.actor_label
+        return str(NO_PERSON.get(self.source, NO_PERSON[Source.SYSTEM]))
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

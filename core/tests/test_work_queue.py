@@ -54,7 +54,7 @@ def _sv(msgid: str) -> str:
 
 
 def test_the_start_page_says_when_nothing_waits(org_a, member, login):
-    body = login(member(org_a, "reader")).get(reverse("core:home")).content.decode()
+    body = login(member(org_a, "system_administrator")).get(reverse("core:home")).content.decode()
     assert _sv("Nothing is waiting for you right now.") in body
 
 

@@ -74,7 +74,7 @@ def full_system(org_a, coordinator, member):
 
 FULL_ROW = [
     "Lönesystem", "Löner; och arvoden", "KS", "coordinator@kommun-a.example", "drift@kommun-a.example", "Lön AB",
-    "Kim Kontakt", "AVT-12", "Cloud service", "Azure", "SE; IE", "US", "US", "High", "In operation", "Yes",
+    "Kim Kontakt", "AVT-12", "Cloud service", "Azure", "Sweden; Ireland", "United States", "United States", "High", "In operation", "Yes",
     "HR, personal; Lön", "Katalog",
 ]
 
@@ -112,7 +112,7 @@ def test_the_xlsx_export_has_a_bold_frozen_heading_row_and_every_value(tenant, f
     sheet = workbook.active
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]
     assert rows[0] == HEADERS
-    assert rows[1] == ["Katalog", "Test", "", "", "", "", "", "", "Own data centre", "", "SE", "SE", "", "Medium",
+    assert rows[1] == ["Katalog", "Test", "", "", "", "", "", "", "Own data centre", "", "Sweden", "Sweden", "", "Medium",
                        "In operation", "No", "", ""]
     assert rows[2] == FULL_ROW
     assert len(rows) == 3
@@ -304,8 +304,8 @@ ERROR_CASES = {
     "foreign_infotype": ("Information types", "Lön; B-info",
                          "Your organisation has no information type named: B-info."),
     "unknown_country": ("Countries where data is stored", "SE; XX",
-                        "Unknown country code: XX. Use ISO 3166 codes such as SE, IE or US."),
-    "two_jurisdictions": ("Provider's home jurisdiction", "US, SE", "Give one country code."),
+                        "Unknown country: XX. Name the country (Sverige, Irland) or give its ISO 3166 code (SE, IE)."),
+    "two_jurisdictions": ("Provider's home jurisdiction", "US, SE", "Give one country."),
     "bad_choice": ("Hosting", "Moln", "“Moln” is not one of: Own data centre, Supplier's data centre, Cloud service."),
     "bad_yes_no": ("Personal data", "kanske", "Write Yes or No."),
     "foreign_dependency": ("Depends on", "B-system",

@@ -27,7 +27,7 @@ def test_creating_a_system_through_the_form(org_a, member, login):
 def test_bad_input_keeps_what_was_typed_and_says_what_is_wrong(org_a, member, login):
     client = login(member(org_a))
     response = client.post(reverse("inventory:system_create"),
-                           _form(System(name="Mitt system", purpose="Viktigt syfte", version=1), storage_countries="SE, XX"))
+                           _form(System(name="Mitt system", purpose="Viktigt syfte", version=1), storage_countries=["SE", "XX"]))
     assert response.status_code == 200
     body = response.content.decode()
     assert "XX" in body and "Viktigt syfte" in body and 'value="Mitt system"' in body

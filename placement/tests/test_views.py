@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from classification.models import Classification
 from placement import services
@@ -57,8 +58,8 @@ def test_a_coordinator_goes_from_template_to_decision(login, coordinator, email_
 
     # Fill in the cloud alternative and one cost row.
     page = client.get(reverse("placement:alternative_edit", args=[cloud.pk]))
-    data = {**_form(page), "alt-provider": "Microsoft", "alt-storage_countries": "IE, SE",
-            "alt-access_countries": "IE, SE, US", "alt-provider_jurisdiction": "us", "alt-sla_percent": "99.9",
+    data = {**_form(page), "alt-provider": "Microsoft", "alt-storage_countries": ["IE", "SE"],
+            "alt-access_countries": ["IE", "SE", "US"], "alt-provider_jurisdiction": "US", "alt-sla_percent": "99.9",
             "alt-dpf_certified": "on", "alt-recovery_site": "Irland",
             "costs-TOTAL_FORMS": "1", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0", "costs-MAX_NUM_FORMS": "1000",
             "costs-0-description": "Migrering", "costs-0-category": "consultants", "costs-0-kind": "one_off",
@@ -124,11 +125,11 @@ def test_a_negative_cost_is_shown_on_the_form_and_nothing_saved(login, coordinat
 def test_an_unknown_country_code_is_shown_on_the_form(login, coordinator, make_assessment):
     cloud = make_assessment().alternatives.get(name="Exchange Online")
     client = login(coordinator)
-    data = {**_form(client.get(reverse("placement:alternative_edit", args=[cloud.pk]))), "alt-storage_countries": "SE, QQ",
+    data = {**_form(client.get(reverse("placement:alternative_edit", args=[cloud.pk]))), "alt-storage_countries": ["SE", "QQ"],
             "costs-TOTAL_FORMS": "0", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0", "costs-MAX_NUM_FORMS": "1000"}
     response = client.post(reverse("placement:alternative_edit", args=[cloud.pk]), data)
     assert response.context["form"].errors == {
-        "storage_countries": ["Unknown country code: QQ. Use ISO 3166 codes such as SE, IE or US."]}
+        "storage_countries": ["QQ is not a country in the list: choose the country by its name."]}
     assert Alternative.objects.get(pk=cloud.pk).storage_countries == ["IE", "SE"]
 
 
@@ -363,3 +364,19 @@ def test_the_economy_page_states_the_upper_estimate_apart(login, coordinator, ma
     assert "Total, base estimate" in table and "Upper estimates, up to" in table
     assert "2,000,000.00\xa0SEK" in table and "600,000.00\xa0SEK" in table
     assert "2,600,000" not in table and "of which" not in table
+
+
+def test_the_combined_page_says_in_words_why_the_recommendation_follows(login, coordinator, make_assessment):
+    from placement import documents, selectors
+    from placement.analysis import signed_score
+
+    assessment = make_assessment()
+    response = login(coordinator).get(reverse("placement:combined", args=[assessment.pk]))
+    body = response.content.decode()
+    result = selectors.assessment_analysis(tenant=response.wsgi_request.tenant, assessment=assessment)
+    reasons = documents.recommendation_reasons(result)
+    assert reasons and all(escape(sentence) in body for sentence in reasons)
+    # No internal score: neither the figures nor the formula behind them.
+    assert "Score" not in body and "score" not in body
+    assert not any(f">{signed_score(s)}<" in body or f">{signed_score(s)} " in body
+                   for s in result.combined.scores.values() if s)

@@ -61,7 +61,7 @@ def test_export_shows_the_register_with_levels_acceptance_and_deleted_systems(re
     assert (first["Title"], first["Threat"], first["Systems"], first["Deleted systems"], first["Information types"],
             first["Suppliers"], first["Likelihood before treatment"], first["Inherent level"],
             first["Residual level"], first["Treatment strategy"], first["Status"], first["Review date"]) == (
-        "Ransomware", "ransomware", "Verksamhetssystem IFO", "E-post", "Socialtjänstakter", "Omsorgsdata AB", "3",
+        "Ransomware", "Ransomware", "Verksamhetssystem IFO", "E-post", "Socialtjänstakter", "Omsorgsdata AB", "3",
         "Very high", "High", "Reduce", "Assessed", "2027-01-31")
     second = dict(zip(headers, rows[1]))
     # A title starting with "=" stays text, never a formula.

@@ -61,9 +61,11 @@ def test_a_coordinator_assesses_a_cloud_service_from_template_to_documents(live_
     page.goto(live_server.url + reverse("placement:alternative_edit", args=[cloud.pk]))
     problems += audit(page, inject_axe)
     page.fill("#id_alt-provider", "Microsoft Exchange Online")
-    page.fill("#id_alt-storage_countries", "IE, SE")
-    page.fill("#id_alt-access_countries", "IE, SE, US")
-    page.fill("#id_alt-provider_jurisdiction", "US")
+    # Countries are picked by their names; the codes are stored.
+    for field, codes in (("storage_countries", ("IE", "SE")), ("access_countries", ("IE", "SE", "US"))):
+        for code in codes:
+            page.check(f'input[name="alt-{field}"][value="{code}"]')
+    page.select_option("#id_alt-provider_jurisdiction", label="USA")
     page.check("#id_alt-dpf_certified")
     page.fill("#id_alt-sla_percent", "99.9")
     page.fill("#id_alt-recovery_site", "Irland")

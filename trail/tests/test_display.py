@@ -100,7 +100,7 @@ def test_a_new_records_json_names_its_keys_and_lists_read_as_lists():
         assert rows["Answers"][0] == "q00, q01, q02, q03, q04, q05, q06, q07 and 2 more"
         assert rows["Answers"][1][0] == "q00: 0" and len(rows["Answers"][1]) == 10
         rows = _rows(_entry("inventory.system", {"storage_countries": [["SE"], ["SE", "NO"]]}))
-    assert rows["Countries where data is stored"] == ("SE → SE, NO", ())
+    assert rows["Countries where data is stored"] == ("Sweden → Sweden, Norway", ())
 
 
 def test_bookkeeping_times_are_left_out_as_the_entry_has_its_own():
