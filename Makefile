@@ -61,7 +61,7 @@ run: demo staticfiles $(SECRET_KEY_FILE)
 # time on a 2-core machine; TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
 test: install
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

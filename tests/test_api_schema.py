@@ -18,7 +18,7 @@ from accounts.models import ApiToken
 from organisations.roles import Role
 from tests.factories import DependencyFactory, InformationTypeFactory, MembershipFactory, OrganisationFactory, UserFactory
 
-MAX_EXAMPLES = 20
+MAX_EXAMPLES = 10
 
 # A request the schema allows may still break a rule of the register (a name in use, an owner
 # who is not a member, a version that changed): those answers are documented 409 and 422.
