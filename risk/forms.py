@@ -26,6 +26,9 @@ def _live_level(kind: str) -> forms.Select:
         "hx-target": f"#{kind}-level", "hx-swap": "innerHTML",
         "hx-include": f"[name={kind}_likelihood],[name={kind}_consequence]",
         "hx-vals": f'{{"kind": "{kind}"}}',
+        # Both steps' requests queue on the level shown: a later choice replaces one in flight,
+        # so an earlier answer can never arrive last and show a stale level.
+        "hx-sync": f"#{kind}-level:replace",
     })
 
 

@@ -63,6 +63,9 @@ TEXT_PARAMETERS: dict[str, Callable[[ws.World, int], str]] = {
     # An incident case's report stages and their document formats.
     "stage": lambda world, pk: "early_warning",
     "fmt": lambda world, pk: "pdf",
+    # The type-ahead picker's search (core.pickers.KINDS); every kind is walked for isolation in
+    # core/tests/test_pickers.py, the walk asks for systems (their names carry the mark).
+    "picker": lambda world, pk: "systems",
 }
 
 # Pages where every user changes their own account (API tokens), whatever their role.
