@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import tenant_required
 from core.middleware import SESSION_ORG_KEY
@@ -83,6 +83,7 @@ def health(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
 @tenant_required()
 def picker(request, picker):
     """The matches of a type-ahead picker (core.widgets) for what was typed, as listbox options."""

@@ -92,7 +92,9 @@ class Page:
 
     @property
     def has_parameters(self) -> bool:
-        return "<" in self.route
+        """Whether the route names a record (an integer id); a text parameter alone (the picker's
+        kind) names none, and the page is walked once like a page without parameters."""
+        return "<int:" in self.route
 
 
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
