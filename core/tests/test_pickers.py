@@ -169,3 +169,22 @@ def test_the_service_refuses_a_system_owner_who_may_not_own(org_a, member):
         services.system_create(tenant=tenant, data={"name": "Nytt system", "purpose": "Test", "owner": technician})
     assert refused.value.message_dict["owner"] == [str(NOT_AN_OWNER)]
     assert System.objects.count() == 0
+
+
+def test_the_search_runs_as_many_queries_for_three_systems_as_for_thirty(org_a, member, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(member(org_a, "coordinator"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _search(client, "systems", "").status_code == 200
+        return len(captured)
+
+    for n in range(3):
+        SystemFactory(organisation=org_a, name=f"System {n}")
+    few = queries()
+    for n in range(3, 30):
+        SystemFactory(organisation=org_a, name=f"System {n}")
+    assert queries() == few
