@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from actions.models import Action
 
 
@@ -17,6 +18,8 @@ class ActionForm(forms.ModelForm):
 
         self.fields["system"].queryset = tenant.editable(System).order_by("name") if tenant.can_edit(System) \
             else System.objects.filter(pk=getattr(self.instance, "system_id", None) or 0)
+        use_picker(self, "owner", "people")
+        use_picker(self, "system", "systems")
 
 
 class ActionNoteForm(forms.Form):

@@ -4,6 +4,7 @@ recommendation turned into an action. The services check the rules; the forms ke
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from audits.models import Audit, Framework, FrameworkRequirement
 from core.findings import PRIORITIES
 from core.tenancy import Tenant
@@ -38,6 +39,7 @@ class RecommendationActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
         self.fields["owner"].label_from_instance = lambda u: u.full_name or u.email
+        use_picker(self, "owner", "people")
 
 
 class AuditForm(forms.ModelForm):
@@ -49,7 +51,7 @@ class AuditForm(forms.ModelForm):
                   "report_date", "auditors", "frameworks", "background", "purpose", "criteria", "questions",
                   "answers", "scope", "method", "summary", "review", "sources"]
         widgets = {"period_start": DATE, "period_end": DATE, "report_date": DATE,
-                   "auditors": forms.CheckboxSelectMultiple, "frameworks": forms.CheckboxSelectMultiple,
+                   "frameworks": forms.CheckboxSelectMultiple,
                    **{name: forms.Textarea(attrs={"rows": 3}) for name in (
                        "background", "purpose", "criteria", "questions", "answers", "scope", "method", "summary",
                        "review", "sources")}}
@@ -60,6 +62,7 @@ class AuditForm(forms.ModelForm):
         self.fields["auditors"].label_from_instance = lambda u: u.full_name or u.email
         self.fields["auditors"].help_text = _("Those who write the audit's observations and assessments "
                                               "(none chosen: you).")
+        use_picker(self, "auditors", "people")
         self.fields["frameworks"].queryset = tenant.scope(Framework).filter(withdrawn=False).order_by("name", "pk")
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from changes.models import Change, ChangeRequest, ChangeSettings, Closing, Decision, Kind, Level, StepKind, StepResult
 from inventory.models import System
 from meetings.models import Meeting
@@ -22,7 +23,7 @@ class ChangeForm(forms.ModelForm):
                                    initial=Level.MEDIUM, required=False,
                                    help_text=_("Used only when likelihood and consequence are not both given."))
     systems = forms.ModelMultipleChoiceField(queryset=System.objects.none(), label=_("Affected systems"),
-                                             required=False, widget=forms.SelectMultiple(attrs={"size": 8}),
+                                             required=False,
                                              help_text=_("Municipalities owning these systems are affected."))
     shared_with = forms.ModelMultipleChoiceField(queryset=Organisation.objects.none(),
                                                  label=_("Other affected municipalities"), required=False,
@@ -44,6 +45,7 @@ class ChangeForm(forms.ModelForm):
         self.fields["systems"].queryset = tenant.scope(System).select_related("organisation").order_by(
             "organisation__name", "name")
         self.fields["systems"].label_from_instance = lambda s: f"{s.name} ({s.organisation.name})"
+        use_picker(self, "systems", "systems")
         self.fields["shared_with"].queryset = tenant.customers()
         self.fields["request"].queryset = tenant.scope(ChangeRequest).filter(
             addressed_to_id=tenant.organisation.pk).select_related("organisation")
@@ -62,14 +64,14 @@ class RequestForm(forms.ModelForm):
         fields = ["addressed_to", "title", "description", "reason", "kind", "requested_date", "systems",
                   "wants_acceptance_test", "wants_test_environment"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "reason": forms.Textarea(attrs={"rows": 2}),
-                   "requested_date": forms.DateInput(attrs={"type": "date"}),
-                   "systems": forms.SelectMultiple(attrs={"size": 8})}
+                   "requested_date": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["addressed_to"].queryset = tenant.organisation.suppliers.order_by("name")
         self.fields["systems"].queryset = tenant.editable(System).order_by("name")
         self.fields["systems"].required = False
+        use_picker(self, "systems", "systems")
         self.fields["kind"].choices = [c for c in Kind.choices if c[0] != Kind.EMERGENCY]
 
 
@@ -117,6 +119,7 @@ class StepForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["performed_by"].queryset = tenant.users()
+        use_picker(self, "performed_by", "people")
         if not tenant.can(Perm.CHANGE_EXCEPTION):
             # A field its reader may never use only confuses; the refusal says who may.
             del self.fields["exception_reason"]
@@ -145,6 +148,7 @@ class AcceptanceForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tested_by"].queryset = tenant.users()
+        use_picker(self, "tested_by", "people")
 
 
 class CloseForm(forms.Form):

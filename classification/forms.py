@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from classification.models import ClassificationSettings, SupplierQuestion
 from classification.questionnaire import CHOICE, MULTI, QUESTIONS, YES_NO
 from classification.schemes import ASPECT_LABELS, SCHEMES
@@ -26,6 +27,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.scheme = SCHEMES[scheme]
         self.fields["responsible"].queryset = users
+        use_picker(self, "responsible", "people")
         for q in QUESTIONS:
             if q.kind == YES_NO:
                 field = forms.ChoiceField(choices=[NOT_ANSWERED, ("yes", _("Yes")), ("no", _("No"))],

@@ -237,6 +237,17 @@ class Tenant:
             return User.objects.none()
         return User.objects.filter(memberships__organisation_id=self.membership.organisation_id).order_by("email")
 
+    def owners(self):
+        """Members whose role may own a system, information or a risk (organisations.roles.can_own)."""
+        from accounts.models import User
+        from organisations.roles import OWNER_ROLES
+
+        if self.role in SHARED_ONLY_ROLES:
+            return User.objects.none()
+        # One filter() call, so that both conditions hold for the same membership.
+        return User.objects.filter(memberships__organisation_id=self.membership.organisation_id,
+                                   memberships__role__in=OWNER_ROLES).order_by("email")
+
 
 class Memberships:
     """A user's memberships, loaded once per request."""

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("switch-organisation/", views.switch_organisation, name="switch_organisation"),
     path("health/", views.health, name="health"),
+    path("picker/<slug:picker>/", views.picker, name="picker"),
 ]

@@ -1,15 +1,16 @@
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.decorators import tenant_required
 from core.middleware import SESSION_ORG_KEY
+from core.pickers import picker_matches
 from core.workqueue import nothing_waiting, work_for
 from inventory.models import System
 from inventory.selectors import inventory_overview
@@ -80,3 +81,14 @@ def _page_in_any_organisation(path: str) -> str:
 def health(request):
     """Load-balancer probe; also the trivial view the benchmarks compare against."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@require_GET
+@tenant_required()
+def picker(request, picker):
+    """The matches of a type-ahead picker (core.widgets) for what was typed, as listbox options."""
+    try:
+        matches, more = picker_matches(tenant=request.tenant, kind=picker, q=request.GET.get("q", ""))
+    except KeyError:
+        raise Http404
+    return render(request, "core/picker_options.html", {"matches": matches, "more": more})

@@ -259,7 +259,9 @@ class Generator:
                             description=f"Uppgifter av typen {name.lower()}.")
             for name, personal in INFOTYPE_NAMES[: self.plan.infotypes_per_municipality]
         ])
-        owners = [users[Role.SYSTEM_OWNER], users[Role.SYSTEM_ADMINISTRATOR], users[Role.COORDINATOR]]
+        # Only roles that may own a system (organisations.roles.can_own); three entries as before,
+        # so the random draws, and the rest of the generated data, stay as they were.
+        owners = [users[Role.SYSTEM_OWNER], users[Role.SYSTEM_OWNER], users[Role.COORDINATOR]]
         systems = self._insert(System, [
             self._system(org, it_org, i, units, suppliers, owners, users[Role.SYSTEM_ADMINISTRATOR])
             for i in range(n_systems)

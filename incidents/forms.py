@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from core.tenancy import Tenant
 from incidents import documents, services
 from incidents.models import Category, Review, Severity
@@ -75,9 +76,12 @@ class ReportForm(forms.Form):
         self.fields["addressees"].queryset = customers
         if not customers.exists():
             del self.fields["addressees"]
-        for name in ("systems", "information_types", "suppliers"):
+        for name, kind in (("systems", "systems"), ("information_types", "information-types"),
+                           ("suppliers", "suppliers")):
             if not self.fields[name].queryset.exists():
                 del self.fields[name]
+            else:
+                use_picker(self, name, kind)
 
 
 class AddressForm(forms.Form):
@@ -119,6 +123,8 @@ class AssessForm(forms.Form):
         self.fields["systems"].queryset = _own(tenant, System).filter(archived_at__isnull=True).order_by("name")
         self.fields["information_types"].queryset = _own(tenant, InformationType).order_by("name")
         self.fields["risks"].queryset = _own(tenant, Risk).order_by("title")
+        for name, kind in (("manager", "people"), ("systems", "systems"), ("information_types", "information-types")):
+            use_picker(self, name, kind)
 
 
 class StageForm(forms.Form):
@@ -177,6 +183,7 @@ class LessonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
         self.fields["owner"].label_from_instance = _name_of
+        use_picker(self, "owner", "people")
         self.fields["risk"].queryset = _own(tenant, Risk).order_by("title")
 
 

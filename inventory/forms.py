@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import CountriesField, CountryField
+from core.widgets import use_picker
+from organisations.roles import NOT_AN_OWNER, OWNER_HELP
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from suppliers.models import Supplier
@@ -24,7 +26,6 @@ class SystemForm(forms.ModelForm):
         ]
         widgets = {
             "purpose": forms.Textarea(attrs={"rows": 3}),
-            "information_types": forms.CheckboxSelectMultiple,
             "shared_with": forms.CheckboxSelectMultiple,
         }
 
@@ -34,8 +35,14 @@ class SystemForm(forms.ModelForm):
         self.fields["unit"].queryset = tenant.organisation.units.all()
         self.fields["supplier"].queryset = tenant.scope(Supplier)
         self.fields["information_types"].queryset = tenant.scope(InformationType)
-        self.fields["owner"].queryset = tenant.users()
+        # A system's owner approves its classifications and accepts its risks: only a role that may own.
+        self.fields["owner"].queryset = tenant.owners()
+        self.fields["owner"].error_messages["invalid_choice"] = NOT_AN_OWNER
+        self.fields["owner"].help_text = OWNER_HELP
         self.fields["administrator"].queryset = tenant.users()
+        for name, kind in (("owner", "owners"), ("administrator", "people"), ("supplier", "suppliers"),
+                           ("information_types", "information-types")):
+            use_picker(self, name, kind)
         self.fields["shared_with"].queryset = tenant.organisation.suppliers.all()
         self.fields["shared_with"].help_text = _("The supplier's users can read the system; they cannot change it.")
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ from inventory.models import (
     SystemDependency,
 )
 from inventory.selectors import SystemFilters, system_list
-from organisations.roles import Perm
+from organisations.roles import NOT_AN_OWNER, Perm, can_own
 from suppliers.models import Supplier
 from trail import chain
 from trail.context import acting_as
@@ -188,6 +188,7 @@ class ImportResult:
 @dataclass
 class _Lookups:
     users: dict[str, Any]
+    owners: set  # pks of the members whose role may own a system (organisations.roles.can_own)
     units: ByName
     suppliers: ByName
     infotypes: ByName
@@ -206,8 +207,11 @@ class _Lookups:
                 own.append((name, pk))
             else:
                 shared.append((name, org_name))
+        # After users()' filter on the active organisation, the annotation reads that membership.
+        members = list(tenant.users().annotate(member_role=F("memberships__role")))
         return cls(
-            users={u.email.casefold(): u for u in tenant.users()},
+            users={u.email.casefold(): u for u in members},
+            owners={u.pk for u in members if can_own(u.member_role)},
             units=ByName((u.name, u) for u in tenant.organisation.units.all()),
             suppliers=ByName((s.name, s) for s in tenant.scope(Supplier)),
             infotypes=ByName(tenant.scope(InformationType).values_list("name", "pk")),
@@ -342,6 +346,8 @@ class _Checker:
             if text and user is None:
                 raise ValidationError(
                     _("No member of your organisation has the e-mail address %(email)s.") % {"email": text})
+            if column.field == "owner" and user is not None and user.pk not in lookups.owners:
+                raise ValidationError(str(NOT_AN_OWNER))
             row.values[column.field] = user
         elif kind == Kind.UNIT:
             row.values[column.field] = _parse_reference(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from core import concurrency
 from core.tenancy import Tenant
+from organisations.roles import NOT_AN_OWNER
 from inventory.models import InformationType, System, SystemDependency
 
 SYSTEM_FIELDS = (
@@ -32,11 +33,13 @@ def _check_references(*, tenant: Tenant, data: dict) -> None:
         obj = data.get(name)
         if obj is not None and obj.organisation_id != org_id:
             errors[name] = _("Choose one of your organisation's own.")
-    members = set(tenant.users().values_list("pk", flat=True))
-    for name in ("owner", "administrator"):
-        user = data.get(name)
-        if user is not None and user.pk not in members:
-            errors[name] = _("Choose a member of your organisation.")
+    administrator = data.get("administrator")
+    if administrator is not None and not tenant.users().filter(pk=administrator.pk).exists():
+        errors["administrator"] = _("Choose a member of your organisation.")
+    owner = data.get("owner")
+    # The owner approves the system's classifications and accepts its risks (decision 11).
+    if owner is not None and not tenant.owners().filter(pk=owner.pk).exists():
+        errors["owner"] = str(NOT_AN_OWNER)
     for info in data.get("information_types") or []:
         if info.organisation_id != org_id:
             errors["information_types"] = _("Choose one of your organisation's own.")

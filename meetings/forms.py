@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from meetings.models import ActionItem, AgendaItem, Attendee, Decision, Meeting, MeetingKind, MeetingStatus
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -30,6 +31,7 @@ class MeetingForm(forms.ModelForm):
         self.fields["shared_with"].queryset = tenant.customers()
         for name in ("chair", "secretary"):
             self.fields[name].queryset = tenant.users()
+            use_picker(self, name, "people")
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
@@ -97,3 +99,4 @@ class TakeForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
+        use_picker(self, "owner", "people")

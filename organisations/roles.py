@@ -111,3 +111,18 @@ SHARED_ONLY_ROLES = frozenset({Role.SUPPLIER})
 
 def has_perm(role: str, perm: str) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+# Roles that may own a system, an information asset or a risk (docs/decisions.md, decision 11):
+# the owner approves its classifications and accepts its risks, so the owner must be someone
+# whose role carries those decisions, or one who runs the organisation's security work.
+OWNER_ROLES = frozenset({Role.SYSTEM_OWNER, Role.COORDINATOR, Role.ADMIN})
+
+
+def can_own(role: str) -> bool:
+    """Whether a member with `role` may be named owner of a system, information or risk."""
+    return role in OWNER_ROLES
+
+
+OWNER_HELP = _("Only members whose role may own it: system owners, coordinators and administrators.")
+NOT_AN_OWNER = _("Choose a member whose role may own it: a system owner, a coordinator or an administrator.")

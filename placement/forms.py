@@ -1,8 +1,8 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import CountriesField, CountryField
+from core.widgets import use_picker
 from placement import starters
 from placement.models import (
     Alternative,
@@ -29,9 +29,7 @@ class AssessmentForm(forms.ModelForm):
                   "registration_number", "deciding_body", "deciding_body_name", "department", "case_officer",
                   "case_officer_title", "recipients", "years", "discount_rate", "background"]
         widgets = {"assessment_date": DATE, "background": forms.Textarea(attrs={"rows": 5}),
-                   "recipients": forms.Textarea(attrs={"rows": 3}),
-                   "systems": forms.SelectMultiple(attrs={"size": 6}),
-                   "information_types": forms.SelectMultiple(attrs={"size": 6})}
+                   "recipients": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, tenant, systems, information_types, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +37,9 @@ class AssessmentForm(forms.ModelForm):
         self.fields["information_types"].queryset = information_types
         self.fields["responsible"].queryset = tenant.users()
         self.fields["case_officer"].queryset = tenant.users()
+        for name, kind in (("systems", "systems"), ("information_types", "information-types"),
+                           ("responsible", "people"), ("case_officer", "people")):
+            use_picker(self, name, kind)
         if self.instance.pk:
             self.fields["revision"].initial = self.instance.revision
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from core.tenancy import Tenant
 from policies import services
 from policies.models import DocumentStatus, GoverningDocument, Kind, Outcome
@@ -41,6 +42,7 @@ class DocumentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
         self.fields["owner"].label_from_instance = lambda u: u.full_name or u.email
+        use_picker(self, "owner", "people")
         self.fields["replaces"].queryset = tenant.editable(GoverningDocument).exclude(
             pk=self.instance.pk).order_by("title") if self.instance.pk else \
             tenant.editable(GoverningDocument).order_by("title")

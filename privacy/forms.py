@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.countries import CountriesField, country_choices
+from core.widgets import use_picker
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
 from privacy import rules, selectors
@@ -51,7 +52,7 @@ class ActivityForm(forms.ModelForm):
                   "data_subjects_other", "data_categories", "data_categories_other", "art9_ground", "art10_basis",
                   "recipients", "retention", "retention_months", "systems", "information_types", "processors",
                   "owner", "review_date", "status"]
-        widgets = {"controllers": CHECKS, "review_date": DATE, "processors": CHECKS,
+        widgets = {"controllers": CHECKS, "review_date": DATE,
                    "purpose": forms.Textarea(attrs={"rows": 3}), "recipients": forms.Textarea(attrs={"rows": 2}),
                    "retention": forms.Textarea(attrs={"rows": 2}),
                    "data_subjects_other": forms.Textarea(attrs={"rows": 2}),
@@ -70,6 +71,9 @@ class ActivityForm(forms.ModelForm):
         self.fields["processors"].queryset = tenant.scope(Supplier).order_by("name")
         self.fields["owner"].queryset = tenant.users()
         self.fields["owner"].label_from_instance = _name_of
+        for name, kind in (("systems", "systems"), ("information_types", "information-types"),
+                           ("processors", "suppliers"), ("owner", "people")):
+            use_picker(self, name, kind)
 
 
 class TransferForm(forms.Form):
@@ -102,6 +106,7 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["supplier"].queryset = tenant.scope(Supplier).order_by("name")
+        use_picker(self, "supplier", "suppliers")
         self.fields["controllers"].queryset = selectors.controllers(tenant=tenant)
         points = self.instance.points if self.instance.pk else {}
         for point in rules.art28_checklist()[1]:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from requirements.models import (
     Area,
     Control,
@@ -101,6 +102,7 @@ class StatusActionForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
+        use_picker(self, "owner", "people")
 
 
 class ApplicabilityForm(forms.Form):

@@ -1,7 +1,10 @@
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.tenancy import Tenant
+from core.widgets import MultiPicker, Picker, use_picker
+from organisations.roles import NOT_AN_OWNER, OWNER_HELP
 from inventory.models import InformationType, System
 from risk import rules
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, Strategy, Threat, Treatment
@@ -14,6 +17,19 @@ MAX_SIZE = max(rules.SIZES)
 
 def _level_choices(labels: list[str]) -> list[tuple[str, str]]:
     return [("", "–")] + [(str(i), f"{i} – {label}") for i, label in enumerate(labels, start=1)]
+
+
+def _live_level(kind: str) -> forms.Select:
+    """A scale step's select that asks risk:level_preview for the resulting level as it changes."""
+    return forms.Select(attrs={
+        "hx-get": reverse_lazy("risk:level_preview"), "hx-trigger": "change",
+        "hx-target": f"#{kind}-level", "hx-swap": "innerHTML",
+        "hx-include": f"[name={kind}_likelihood],[name={kind}_consequence]",
+        "hx-vals": f'{{"kind": "{kind}"}}',
+        # Both steps' requests queue on the level shown: a later choice replaces one in flight,
+        # so an earlier answer can never arrive last and show a stale level.
+        "hx-sync": f"#{kind}-level:replace",
+    })
 
 
 class RiskFilterForm(forms.Form):
@@ -52,17 +68,15 @@ class RiskFilterForm(forms.Form):
 class RiskForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     systems = forms.ModelMultipleChoiceField(
-        queryset=System.objects.none(), required=False, label=_("Systems"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
-        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."))
+        queryset=System.objects.none(), required=False, label=_("Systems"), widget=MultiPicker("systems"))
     inherent_likelihood = forms.TypedChoiceField(label=_("Likelihood before treatment"), required=False, coerce=int,
-                                                 empty_value=None)
+                                                 empty_value=None, widget=_live_level("inherent"))
     inherent_consequence = forms.TypedChoiceField(label=_("Consequence before treatment"), required=False, coerce=int,
-                                                  empty_value=None)
+                                                  empty_value=None, widget=_live_level("inherent"))
     residual_likelihood = forms.TypedChoiceField(label=_("Residual likelihood"), required=False, coerce=int,
-                                                 empty_value=None)
+                                                 empty_value=None, widget=_live_level("residual"))
     residual_consequence = forms.TypedChoiceField(label=_("Residual consequence"), required=False, coerce=int,
-                                                  empty_value=None)
+                                                  empty_value=None, widget=_live_level("residual"))
 
     class Meta:
         model = Risk
@@ -75,10 +89,12 @@ class RiskForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
             "vulnerability": forms.Textarea(attrs={"rows": 2}),
             "existing_controls": forms.Textarea(attrs={"rows": 2}),
-            "information_types": forms.SelectMultiple(attrs={"size": 6}),
-            "suppliers": forms.SelectMultiple(attrs={"size": 6}),
+            "information_types": MultiPicker("information-types"),
+            "suppliers": MultiPicker("suppliers"),
+            "owner": Picker("owners"),
             "review_date": DATE,
         }
+        error_messages = {"owner": {"invalid_choice": NOT_AN_OWNER}}
 
     def __init__(self, *args, tenant: Tenant, matrix: RiskMatrix, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,7 +104,8 @@ class RiskForm(forms.ModelForm):
         self.fields["systems"].queryset = System.objects.filter(organisation_id=own, archived_at__isnull=True)
         self.fields["information_types"].queryset = InformationType.objects.filter(organisation_id=own)
         self.fields["suppliers"].queryset = Supplier.objects.filter(organisation_id=own)
-        self.fields["owner"].queryset = tenant.users()
+        self.fields["owner"].queryset = tenant.owners()
+        self.fields["owner"].help_text = OWNER_HELP
         self.fields["session"].queryset = tenant.editable(RiskSession)
         for prefix in ("inherent", "residual"):
             self.fields[f"{prefix}_likelihood"].choices = _level_choices(matrix.likelihood_scale())
@@ -123,6 +140,7 @@ class TreatmentForm(forms.ModelForm):
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = tenant.users()
+        use_picker(self, "owner", "people")
 
 
 class SessionForm(forms.ModelForm):
@@ -132,7 +150,6 @@ class SessionForm(forms.ModelForm):
         widgets = {
             "date": DATE,
             "scope": forms.Textarea(attrs={"rows": 3}),
-            "participants": forms.CheckboxSelectMultiple,
             "external_participants": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 5}),
         }
@@ -140,6 +157,7 @@ class SessionForm(forms.ModelForm):
     def __init__(self, *args, tenant: Tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = tenant.users()
+        use_picker(self, "participants", "people")
 
 
 class ThreatForm(forms.ModelForm):

@@ -13,7 +13,7 @@ from actions.models import OPEN_STATUSES as ACTION_OPEN_STATUSES
 from core import concurrency
 from core.tenancy import Tenant
 from inventory.models import InformationType, System
-from organisations.roles import Perm
+from organisations.roles import NOT_AN_OWNER, Perm
 from risk import deciders, rules
 from risk.models import Risk, RiskMatrix, RiskSession, RiskStatus, RiskSystem, Threat, Treatment
 from suppliers.models import Supplier
@@ -157,8 +157,9 @@ def _check_references(*, tenant: Tenant, data: dict, matrix: RiskMatrix) -> None
     if session is not None and session.organisation_id != org_id:
         errors["session"] = _("Choose one of your organisation's own.")
     owner = data.get("owner")
-    if owner is not None and not tenant.users().filter(pk=owner.pk).exists():
-        errors["owner"] = _("Choose a member of your organisation.")
+    if owner is not None and not tenant.owners().filter(pk=owner.pk).exists():
+        # A risk's owner accepts it (docs/decisions.md, decision 11): only a role that may own.
+        errors["owner"] = str(NOT_AN_OWNER)
     for name in ASSESSMENT_FIELDS:
         value = data.get(name)
         size = matrix.likelihood_size if name.endswith("likelihood") else matrix.consequence_size

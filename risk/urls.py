@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.risk_list, name="risk_list"),
     path("overview/", views.risk_overview, name="overview"),
     path("new/", views.risk_create, name="risk_create"),
+    path("level/", views.level_preview, name="level_preview"),
     path("export/", views.risk_export, name="risk_export"),
     path("import/", views.risk_import, name="risk_import"),
     path("<int:pk>/", views.risk_detail, name="risk_detail"),

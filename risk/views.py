@@ -190,8 +190,36 @@ def _assessments(risk: Risk, matrix: RiskMatrix) -> list[dict]:
     return result
 
 
-def _risk_form_response(request, form, risk, conflict=None):
-    return render(request, "risk/risk_form.html", {"form": form, "risk": risk, "conflict": conflict})
+def _level_of(matrix: RiskMatrix, likelihood, consequence) -> dict:
+    """The level a likelihood and consequence come to in the matrix, as level.html shows it; the
+    same computation the register's levels come from (RiskMatrix.level)."""
+    sizes = {"likelihood": matrix.likelihood_size, "consequence": matrix.consequence_size}
+    steps = {}
+    for axis, value in (("likelihood", likelihood), ("consequence", consequence)):
+        try:
+            step = int(value)
+        except (TypeError, ValueError):
+            step = None
+        steps[axis] = step if step is not None and 1 <= step <= sizes[axis] else None
+    level = matrix.level(steps["likelihood"], steps["consequence"])
+    return {"level": level, "label": rules.Level(level).label if level else "",
+            "score": rules.score(steps["likelihood"], steps["consequence"])}
+
+
+def _risk_form_response(request, form, risk, matrix, conflict=None):
+    levels = {kind: _level_of(matrix, form[f"{kind}_likelihood"].value(), form[f"{kind}_consequence"].value())
+              for kind in ("inherent", "residual")}
+    return render(request, "risk/risk_form.html",
+                  {"form": form, "risk": risk, "conflict": conflict, "levels": levels})
+
+
+@tenant_required(Perm.RISK_EDIT)
+def level_preview(request):
+    """The level fragment for the risk form while likelihood and consequence are chosen."""
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("inherent", "residual") else "inherent"
+    matrix = selectors.matrix_for(request.tenant)
+    level = _level_of(matrix, request.GET.get(f"{kind}_likelihood"), request.GET.get(f"{kind}_consequence"))
+    return render(request, "risk/includes/level.html", level)
 
 
 @tenant_required(Perm.RISK_EDIT)
@@ -205,7 +233,7 @@ def risk_create(request):
                    success=_("The risk was added to the register."))
     if saved:
         return redirect("risk:risk_detail", pk=saved.result.pk)
-    return _risk_form_response(request, form, None)
+    return _risk_form_response(request, form, None, matrix)
 
 
 @tenant_required(Perm.RISK_EDIT)
@@ -218,7 +246,7 @@ def risk_edit(request, pk):
         tenant=tenant, risk=risk, data=data, version=data.get("version") or 0), success=_("The changes were saved."))
     if outcome:
         return redirect("risk:risk_detail", pk=risk.pk)
-    return _risk_form_response(request, form, risk, outcome.conflict)
+    return _risk_form_response(request, form, risk, matrix, outcome.conflict)
 
 
 @tenant_required(Perm.RISK_EDIT)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import use_picker
 from inventory.models import System
 from suppliers.models import Contract, ContractKind, CoverageStatus, Supplier
 
@@ -31,7 +32,6 @@ class ContractForm(forms.ModelForm):
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "services": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
-            "systems": forms.SelectMultiple(attrs={"size": 8}),
         }
 
     def __init__(self, *args, tenant, **kwargs):
@@ -47,6 +47,8 @@ class ContractForm(forms.ModelForm):
         self.fields["parent"].queryset = contracts.order_by("supplier__name", "title")
         self.fields["parent"].label_from_instance = lambda c: f"{c.title} ({c.supplier.name})"
         self.fields["systems"].queryset = tenant.scope(System).filter(archived_at__isnull=True).order_by("name")
+        use_picker(self, "supplier", "suppliers")
+        use_picker(self, "systems", "systems")
         # The file's type and size are checked by the service (requirements.validators).
 
 

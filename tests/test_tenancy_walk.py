@@ -63,6 +63,9 @@ TEXT_PARAMETERS: dict[str, Callable[[ws.World, int], str]] = {
     # An incident case's report stages and their document formats.
     "stage": lambda world, pk: "early_warning",
     "fmt": lambda world, pk: "pdf",
+    # The type-ahead picker's search (core.pickers.KINDS); every kind is walked for isolation in
+    # core/tests/test_pickers.py, the walk asks for systems (their names carry the mark).
+    "picker": lambda world, pk: "systems",
 }
 
 # Pages where every user changes their own account (API tokens), whatever their role.
@@ -89,7 +92,9 @@ class Page:
 
     @property
     def has_parameters(self) -> bool:
-        return "<" in self.route
+        """Whether the route names a record (an integer id); a text parameter alone (the picker's
+        kind) names none, and the page is walked once like a page without parameters."""
+        return "<int:" in self.route
 
 
 _PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

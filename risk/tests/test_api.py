@@ -330,3 +330,10 @@ def test_the_list_filtered_as_a_heatmap_cell_counts_what_the_cell_counts(api, ma
     assert cell["count"] == listed["count"] == 1 and [r["title"] for r in listed["results"]] == ["A"]
     # Without the status filter the closed risk is listed: it is still a record.
     assert call("get", "?kind=residual&l=3&c=2").json()["count"] == 2
+
+
+def test_the_api_refuses_a_risk_owner_whose_role_may_not_own(api, people):
+    response = api("coordinator")("post", "", {"title": "Avbrott", "owner": people["system_administrator"].email})
+    assert response.status_code == 422
+    assert "a system owner, a coordinator or an administrator" in str(response.json())
+    assert Risk.objects.count() == 0

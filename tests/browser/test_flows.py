@@ -13,6 +13,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from inventory.models import System
+from tests.browser.pickers import pick
 from tests.factories import InformationTypeFactory, MembershipFactory, SystemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -74,7 +75,7 @@ def test_a_coordinator_creates_edits_and_archives_a_system(live_server, page, si
     page.fill("#id_name", "Skolplattform")
     page.fill("#id_purpose", "Lärplattform och schema.")
     page.select_option("#id_criticality", "high")
-    page.get_by_label("Elevdokumentation").check()
+    pick(page, "id_information_types", "Elevdokumentation")
     with page.expect_navigation():
         page.click("main form.form button[type=submit]")
 

@@ -17,6 +17,7 @@ from classification.models import Classification, ClassificationStatus
 from requirements.catalogue import load_catalogue
 from requirements.models import Requirement, RequirementStatus
 from risk.models import Risk, RiskSession, RiskStatus, TreatmentStatus
+from tests.browser.pickers import pick
 from tests.factories import InformationTypeFactory, SystemFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -160,8 +161,8 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     page.fill("#id_title", "Riskanalys socialtjänstens verksamhetssystem")
     page.fill("#id_date", "2026-03-10")
     page.fill("#id_scope", "Behörigheter och åtkomst till biståndsbeslut.")
-    page.check(f"input[name=participants][value='{coordinator.pk}']")
-    page.check(f"input[name=participants][value='{system_owner.pk}']")
+    pick(page, "id_participants", coordinator.email, value=coordinator.pk)
+    pick(page, "id_participants", system_owner.email, value=system_owner.pk)
     submit(page)
     session = RiskSession.objects.get(organisation=org_a)
     assert page.url == url + reverse("risk:session_detail", args=[session.pk])
@@ -173,13 +174,13 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     expect(page.locator("#id_session")).to_have_value(str(session.pk))
     page.fill("#id_title", "Obehörig åtkomst till biståndsbeslut")
     page.fill("#id_description", "Handläggare kan läsa beslut i ärenden de inte arbetar med.")
-    page.select_option("#id_systems", label="Verksamhetssystem socialtjänst")
-    page.select_option("#id_information_types", label="Biståndsbeslut")
+    pick(page, "id_systems", "Verksamhetssystem socialtjänst")
+    pick(page, "id_information_types", "Biståndsbeslut")
     page.select_option("#id_inherent_likelihood", "4")
     page.select_option("#id_inherent_consequence", "4")
     page.select_option("#id_residual_likelihood", "3")
     page.select_option("#id_residual_consequence", "3")
-    page.select_option("#id_owner", str(system_owner.pk))
+    pick(page, "id_owner", system_owner.email, value=system_owner.pk)
     page.select_option("#id_strategy", "reduce")
     submit(page)
     risk = Risk.objects.get(organisation=org_a)
@@ -198,7 +199,7 @@ def test_a_coordinator_classifies_assesses_analyses_and_follows_the_action_to_do
     problems += audit(page, inject_axe)
     due = datetime.date.today() + datetime.timedelta(days=30)
     page.fill("#id_description", "Inför behörighetsstyrning per ärende och logguppföljning varje månad.")
-    page.select_option("#id_owner", str(coordinator.pk))
+    pick(page, "id_owner", coordinator.email, value=coordinator.pk)
     page.fill("#id_due_date", due.isoformat())
     submit(page)
     assert page.url == risk_url
