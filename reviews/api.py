@@ -65,7 +65,7 @@ class ReviewDecisionOut(Schema):
         return obj.action.status if obj.action_id else None
 
 
-class ReviewOut(ReviewRowOut):
+class ManagementReviewOut(ReviewRowOut):
     participants: list[str]
     other_participants: str
     interested_parties_changes: str
@@ -107,12 +107,12 @@ def list_reviews(request, filters: Query[ReviewFilters]):
     return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages, "results": list(page)}
 
 
-@router.get("/{int:review_id}", response=ReviewOut, summary="One management review with its inputs and decisions")
+@router.get("/{int:review_id}", response=ManagementReviewOut, summary="One management review with its inputs and decisions")
 def get_review(request, review_id: int):
     return selectors.review_detail(tenant=_tenant(request), pk=review_id)
 
 
-class ReviewIn(InputSchema):
+class ManagementReviewIn(InputSchema):
     title: str = Field(..., min_length=1, max_length=300)
     held_on: datetime.date
     period_start: datetime.date
@@ -128,7 +128,7 @@ class ReviewIn(InputSchema):
     conclusions: str = Field("", max_length=20000)
 
 
-def _review_data(tenant, payload: ReviewIn) -> dict:
+def _review_data(tenant, payload: ManagementReviewIn) -> dict:
     data = payload.dict()
     if data["status"] not in services.EDITABLE_STATUSES:
         raise ValidationError({"status": _("Adopt the review with its own button, once its inputs are gathered.")})
@@ -146,23 +146,23 @@ def _review_data(tenant, payload: ReviewIn) -> dict:
     return data
 
 
-@router.post("", response={201: ReviewOut}, summary="Plan a management review")
-def create_review(request, payload: ReviewIn):
+@router.post("", response={201: ManagementReviewOut}, summary="Plan a management review")
+def create_review(request, payload: ManagementReviewIn):
     tenant = _tenant(request)
     tenant.new(ManagementReview)
     review = services.review_save(tenant=tenant, review=None, data=_review_data(tenant, payload))
     return Status(201, selectors.review_detail(tenant=tenant, pk=review.pk))
 
 
-@router.put("/{int:review_id}", response=ReviewOut, summary="Change a management review that is not yet adopted")
-def update_review(request, review_id: int, payload: ReviewIn):
+@router.put("/{int:review_id}", response=ManagementReviewOut, summary="Change a management review that is not yet adopted")
+def update_review(request, review_id: int, payload: ManagementReviewIn):
     tenant = _tenant(request)
     review = tenant.get(ManagementReview, review_id, write=True)
     services.review_save(tenant=tenant, review=review, data=_review_data(tenant, payload))
     return selectors.review_detail(tenant=tenant, pk=review_id)
 
 
-@router.post("/{int:review_id}/gather", response=ReviewOut,
+@router.post("/{int:review_id}/gather", response=ManagementReviewOut,
              summary="Gather the inputs for the review's period now (again until the review is adopted)")
 def gather(request, review_id: int):
     tenant = _tenant(request)
@@ -192,7 +192,7 @@ def add_decision(request, review_id: int, payload: ReviewDecisionIn):
     return Status(201, decision)
 
 
-@router.post("/{int:review_id}/close", response=ReviewOut,
+@router.post("/{int:review_id}/close", response=ManagementReviewOut,
              summary="Adopt (fastställ) the review: it is frozen, with who adopted it and when")
 def close(request, review_id: int):
     tenant = _tenant(request)

@@ -173,11 +173,13 @@ def test_organisation_page(world, login):
 
 
 def test_audit_trail_log(world, login):
-    # request (3), COUNT for the paginator, one page of 50 entries, the names of the records
-    # those entries link to (one UNION over the linked models, however many entries), the
-    # newest signed checkpoint.
+    # request (3), the members for the person filter, COUNT for the paginator, one page of 50
+    # entries, the names of the records those entries link to (one UNION over the linked models,
+    # however many entries), the newest signed checkpoint.
     client = login(world.coordinator)
-    _same_count(world, client, reverse("trail:log"), 7, must_show="System 039")
+    _same_count(world, client, reverse("trail:log"), 8, must_show="System 039")
+    _same_count(world, client, reverse("trail:log") + "?record_type=inventory.system&action=create", 8,
+                must_show="System 039")
 
 
 def test_api_systems_list(world, client):
