@@ -15,8 +15,11 @@ HOLDERS = [role for role, perms in ROLE_PERMISSIONS.items() if Perm.MANAGEMENT_R
 
 
 def reviews_due(*, today, horizon, organisation=None, user=None):
-    """The organisation's review is due by `horizon` (twelve months after the last held, or now when
-    none has been held): to each of its members who hold the review. Two queries."""
+    """The organisation's review is due by `horizon` (twelve months after the last held): to each of
+    its members who hold the review. Two queries.
+
+    An organisation that has never held one is told so on its start page (reviews.workqueue), not
+    by a daily e-mail: the mail would go out every day from the moment it starts using Tillit."""
     orgs = Organisation.objects.exclude(kind=OrganisationKind.SUPPLIER)
     if organisation is not None:
         orgs = orgs.filter(pk=organisation.pk)
@@ -27,9 +30,10 @@ def reviews_due(*, today, horizon, organisation=None, user=None):
         members = members.filter(user=user)
     for m in members.only("user_id", "organisation_id").order_by("organisation_id", "user_id"):
         last = held.get(m.organisation_id)
-        due = add_months(last, INTERVAL_MONTHS) if last else today
+        if last is None:
+            continue
+        due = add_months(last, INTERVAL_MONTHS)
         if due > horizon:
             continue
         yield Reminder(f"management-review:{m.organisation_id}:{due.isoformat()}", m.user_id, m.organisation_id,
-                       _("Hold the management review") if last else _("Hold the first management review"),
-                       due, reverse("reviews:review_list"))
+                       _("Hold the management review"), due, reverse("reviews:review_list"))

@@ -130,7 +130,11 @@ def test_a_coordinator_and_a_system_owner_do_the_whole_walk_through_the_api(clie
     assert by_code["ÅS-06"]["applies_through"] == ["K"] and by_code["ÅS-06"]["status"] is None
     assert "ÅS-11" not in by_code
     assert derived["summary"]["total"] == len(derived["requirements"]) > 0
-    assert derived["summary"]["met"] == 0
+    # Nothing is assessed by hand yet; what is met is what Tillit answers from its own data (an owner
+    # named, the classification current, the system in the inventory …).
+    from_data = [r["requirement"]["code"] for r in derived["requirements"]
+                 if r["derived"] and r["effective_status"] == "met"]
+    assert derived["summary"]["met"] == len(from_data) and "ÅS-06" not in from_data
     requirement_id = by_code["ÅS-06"]["requirement"]["id"]
     evidence = "Inloggning med e-legitimation, se rutin IS-12."
     status = ok(coordinator.put(f"/requirements/systems/{system['id']}/requirements/{requirement_id}",
@@ -139,7 +143,8 @@ def test_a_coordinator_and_a_system_owner_do_the_whole_walk_through_the_api(clie
         "met", evidence, coordinator_user.email, 1)
     derived = ok(coordinator.get(f"/requirements/systems/{system['id']}"))
     row = next(r for r in derived["requirements"] if r["requirement"]["code"] == "ÅS-06")
-    assert (row["status"]["status"], row["status"]["evidence"], derived["summary"]["met"]) == ("met", evidence, 1)
+    assert (row["status"]["status"], row["status"]["evidence"], derived["summary"]["met"]) == (
+        "met", evidence, len(from_data) + 1)
 
     # 4. A risk-analysis session finds a risk above the acceptance level (medium by default).
     matrix = ok(coordinator.get("/risks/matrix"))

@@ -207,7 +207,9 @@ class Walk:
             self.problems.append(f"{where}: server error")
         if hidden and response.status_code < 300:
             self.problems.append(f"{where}: answered for a record it may not see")
-        if leaked := ws.marks_in(response.content, self.marks):
+        # A streamed answer (the trail's CSV) is read whole: what it holds is checked like a page.
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if leaked := ws.marks_in(body, self.marks):
             self.problems.append(f"{where}: shows {leaked}")
         changed, theirs, links = self.tracker.advance()
         if theirs:

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
@@ -55,8 +55,9 @@ class LogPage(Schema):
 
 class LogFilters(InputSchema):
     person: str = Field("", description='A user id, or "system" for entries written by no person')
-    date_from: date | None = None
-    date_to: date | None = None
+    # Dates as text, checked by the page's own filter form (a number is no date).
+    date_from: str = Field("", max_length=10, description="The first day, YYYY-MM-DD")
+    date_to: str = Field("", max_length=10, description="The last day, YYYY-MM-DD")
     record_type: str = Field("", max_length=100, description='A record type label, e.g. "risk.risk"')
     action: str = Field("", max_length=10, description="create, update or delete")
     source: str = Field("", max_length=10, description="web, api, import, admin, cli or system")

@@ -41,7 +41,7 @@ class LogFilterForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     record_type = forms.ChoiceField(label=_("Record type"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False)
+    action = forms.ChoiceField(label=_("Kind of change"), required=False)
     source = forms.ChoiceField(label=_("Channel"), required=False)
 
     def __init__(self, *args, tenant, **kwargs):

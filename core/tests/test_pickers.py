@@ -20,7 +20,9 @@ EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture(autouse=True)
-def _english():
+def _english(settings):
+    # Messages are compared in their English msgids: the pages answer in English here.
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
 

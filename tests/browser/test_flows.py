@@ -82,7 +82,7 @@ def test_a_coordinator_creates_edits_and_archives_a_system(live_server, page, si
     system = System.objects.get(organisation=org_a, name="Skolplattform")
     assert page.url == live_server.url + reverse("inventory:system_detail", args=[system.pk])
     expect(page.locator("h1")).to_have_text("Skolplattform")
-    expect(page.locator("section[aria-labelledby=info-title] li")).to_have_text(["Elevdokumentation"])
+    expect(page.locator("section[aria-labelledby=info-title] tbody td:first-child")).to_contain_text(["Elevdokumentation"])
     assert (system.purpose, system.criticality, system.version) == ("Lärplattform och schema.", "high", 1)
     assert list(system.information_types.values_list("name", flat=True)) == ["Elevdokumentation"]
 

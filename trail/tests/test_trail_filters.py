@@ -147,6 +147,8 @@ def test_the_api_refuses_a_bad_filter_with_json(setup, org_a, member, api_header
     answer = client.get("/api/trail", {"action": "explode"}, **api_headers(auditor, org_a))
     assert answer.status_code in (400, 422)
     assert "action" in str(answer.json())
+    answer = client.get("/api/trail", {"date_to": "12"}, **api_headers(auditor, org_a))
+    assert answer.status_code == 422 and "date_to" in str(answer.json())
 
 
 def test_the_api_trail_needs_the_trail_permission(org_a, member, api_headers, client):
