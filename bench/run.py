@@ -46,7 +46,7 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   "reviews", "review_detail")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
-FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies")
+FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies", "api_audits")
 
 
 def _database_url() -> str:
