@@ -4,6 +4,7 @@ Each selector reads a fixed number of queries whatever the data size; the deriva
 summaries run in Python over one requirement list (the catalogue has ~100 rows).
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Q, QuerySet, Value, When
@@ -294,10 +295,12 @@ def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int,
                                                     requirement__in=[r.pk for r in requirements])
     result: dict[int, dict[int, str]] = {s.pk: {} for s in systems}
     overridden = set()
-    for status in stored:
-        result[status.system_id][status.requirement_id] = status.status
-        if status.override_reason:
-            overridden.add((status.system_id, status.requirement_id))
+    # Plain tuples: a large municipality has tens of thousands of statuses behind its SoA.
+    for system_id, requirement_id, value, override_reason in stored.values_list(
+            "system_id", "requirement_id", "status", "override_reason"):
+        result[system_id][requirement_id] = value
+        if override_reason:
+            overridden.add((system_id, requirement_id))
     for system_pk, answers in derived_statuses(tenant=tenant, systems=systems, requirements=requirements).items():
         for requirement_pk, answer in answers.items():
             if (system_pk, requirement_pk) not in overridden:
@@ -369,18 +372,19 @@ class SoaRow:
         return str(Implementation(self.implementation).label) if self.implementation else ""
 
 
-def derive_implementation(statuses: list[str | None]) -> DerivedImplementation | None:
-    """From the statuses of the (system, requirement) pairs behind a control: all met →
-    implemented; some met or partly met → partly; none → not implemented. Not applicable pairs
-    are left out; an unassessed pair counts as not (yet) shown to be met."""
-    pairs = [s for s in statuses if s != Status.NOT_APPLICABLE]
-    if not pairs:
+def derive_implementation(statuses) -> DerivedImplementation | None:
+    """From the statuses of the (system, requirement) pairs behind a control (a list, or a Counter
+    of status → pairs): all met → implemented; some met or partly met → partly; none → not
+    implemented. Not applicable pairs are left out; an unassessed pair counts as not (yet) shown
+    to be met."""
+    counts = statuses if isinstance(statuses, Counter) else Counter(statuses)
+    n = sum(counts.values()) - counts[Status.NOT_APPLICABLE]
+    if not n:
         return None
-    met = sum(1 for s in pairs if s == Status.MET)
-    partly = sum(1 for s in pairs if s == Status.PARTLY_MET)
+    met, partly = counts[Status.MET], counts[Status.PARTLY_MET]
     reason = _("%(met)d of %(n)d system requirements met, %(partly)d partly, %(rest)d not met or not assessed.") % {
-        "met": met, "n": len(pairs), "partly": partly, "rest": len(pairs) - met - partly}
-    if met == len(pairs):
+        "met": met, "n": n, "partly": partly, "rest": n - met - partly}
+    if met == n:
         return DerivedImplementation(Implementation.IMPLEMENTED, reason)
     if met or partly:
         return DerivedImplementation(Implementation.PARTLY, reason)
@@ -422,6 +426,8 @@ def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
     requirements = list(active_requirements(tenant))
     per_requirement = _system_statuses(tenant, requirements)
     applying = set(per_requirement)
+    # Each requirement's statuses counted once; a control sums the counts of its requirements.
+    counted = {pk: Counter(statuses) for pk, statuses in per_requirement.items()}
     linked: dict[int, list[Requirement]] = {}
     for requirement in requirements:
         for control in requirement.controls.all():
@@ -430,7 +436,9 @@ def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
     rows = []
     for control in Control.objects.order_by("sort_key"):
         mapped = linked.get(control.pk, ())
-        statuses = [status for r in mapped for status in per_requirement.get(r.pk, ())]
+        statuses = Counter()
+        for r in mapped:
+            statuses.update(counted.get(r.pk, {}))
         rows.append(SoaRow(control, statements.get(control.pk), tuple(mapped),
                            tuple(r for r in mapped if r.pk in applying), derive_implementation(statuses)))
     return rows
