@@ -75,7 +75,7 @@ def _theme(group: engine.ThemeGroup) -> dict:
             summary="The organisation's automatic findings now, one group (observation) per theme")
 def list_findings(request):
     tenant = _tenant(request)
-    return [_theme(g) for g in engine.evaluate(tenant.organisation, today=timezone.localdate())]
+    return [_theme(g) for g in engine.current(tenant.organisation, today=timezone.localdate())]
 
 
 class FindingRecordOut(Schema):

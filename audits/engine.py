@@ -3,7 +3,8 @@ grouped by theme into observations, with the history of when each finding appear
 
 History is recorded by `manage.py record_findings` (run nightly beside `send_reminders`) and
 when an auditor adopts findings into an audit, never by a page view: a write only when something
-changed. The findings page computes the current findings on each view.
+changed. The findings page reads `current`: computed afresh after every write to the data (and
+every minute), kept in the cache in between.
 """
 
 import datetime
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from core import datacache
 from core import findings as core_findings
 from core.loading import optional_hooks
 from core.tenancy import organisation_reader
@@ -96,6 +98,27 @@ def evaluate(organisation: Organisation, *, today: datetime.date) -> list[ThemeG
         groups.setdefault(theme.key, ThemeGroup(theme)).findings.append(Finding(rule, list(evidence)))
     order = {t.key: i for i, t in enumerate(core_findings.THEMES)}
     return sorted(groups.values(), key=lambda g: order[g.key])
+
+
+def current(organisation: Organisation, *, today: datetime.date) -> list[ThemeGroup]:
+    """`evaluate`, kept until the next write or the next minute (core.datacache): what the
+    findings page, the API and the management review read. Writing the history reads `evaluate`
+    itself."""
+    rules = {rule.key: rule for rule in all_rules()}
+
+    def plain():
+        return [(f.rule.key, [(e.key, str(e.label), e.url) for e in f.evidence])
+                for group in evaluate(organisation, today=today) for f in group.findings]
+
+    groups: dict[str, ThemeGroup] = {}
+    for rule_key, evidence in datacache.remembered("findings", organisation, today.isoformat(), compute=plain):
+        rule = rules.get(rule_key)
+        if rule is None:  # a rule of a source no longer installed
+            continue
+        theme = core_findings.THEMES_BY_KEY[rule.theme]
+        groups.setdefault(theme.key, ThemeGroup(theme)).findings.append(
+            Finding(rule, [core_findings.Evidence(*e) for e in evidence]))
+    return list(groups.values())
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,12 @@ def _own_reader(request):
 
 @tenant_required()
 def finding_list(request):
-    """The organisation's automatic findings grouped by theme, computed now, with their recorded history."""
+    """The organisation's automatic findings grouped by theme, as the data stands now, with their recorded history."""
     tenant = _own_reader(request)
     today = timezone.localdate()
-    # Computed on every view; the history is recorded by the nightly record_findings run and on
-    # adoption (a GET changes nothing).
-    groups = engine.evaluate(tenant.organisation, today=today)
+    # Computed after every write (engine.current); the history is recorded by the nightly
+    # record_findings run and on adoption (a GET changes nothing).
+    groups = engine.current(tenant.organisation, today=today)
     history = Paginator(selectors.finding_history(tenant=tenant), PAGE_SIZE).get_page(request.GET.get("page"))
     audits = list(tenant.editable(Audit).only("pk", "title")[:20]) if tenant.can(Perm.AUDIT_EDIT) else []
     return render(request, "audits/finding_list.html", {

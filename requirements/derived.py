@@ -229,8 +229,11 @@ def is_derived(requirement) -> bool:
     return requirement.organisation_id is None and requirement.code in RULES_BY_CODE
 
 
+MANY_SYSTEMS = 200
+
+
 def load_facts(*, tenant: Tenant, systems) -> dict[int, Facts]:
-    """The facts of each of `systems` (of the tenant's own organisation), by pk: six queries
+    """The facts of each of `systems` (of the tenant's own organisation; objects or pks), by pk: six queries
     whatever the number of systems."""
     from classification.models import Classification
     from inventory.models import System
@@ -238,10 +241,19 @@ def load_facts(*, tenant: Tenant, systems) -> dict[int, Facts]:
     from risk.models import RiskStatus, RiskSystem
 
     day = today()
-    pks = [s.pk for s in systems]
+    pks = [getattr(s, "pk", s) for s in systems]  # systems or their pks
+    # Only what the rules read: the SoA loads the facts of every system of a large municipality.
     loaded = {s.pk: s for s in tenant.scope(System).filter(pk__in=pks).select_related(
-        "owner", "administrator", "supplier")}
-    links = list(System.information_types.through.objects.filter(system_id__in=pks).values_list(
+        "owner", "administrator", "supplier").only(
+        "pk", "organisation_id", "personal_data", "hosting", "storage_countries", "processing_countries",
+        "supplier_id", "supplier__name", "owner__full_name", "owner__email", "administrator__full_name",
+        "administrator__email")}
+    # For many systems (the SoA: all of them) a list of thousands of ids makes the database probe
+    # the list for each row; reading the organisation's rows and keeping those asked for is faster.
+    own = tenant.membership.organisation_id
+    many = len(pks) > MANY_SYSTEMS
+    wanted = {"system__organisation_id": own} if many else {"system_id__in": pks}
+    links = list(System.information_types.through.objects.filter(**wanted).values_list(
         "system_id", "informationtype_id", "informationtype__personal_data"))
     classifications = {c.information_type_id: c for c in tenant.scope(Classification).filter(
         information_type_id__in={t for _s, t, _p in links}).select_related("information_type")}
@@ -257,14 +269,15 @@ def load_facts(*, tenant: Tenant, systems) -> dict[int, Facts]:
                 c.information_type.name, c.status, c.approved_at.date() if c.approved_at else None, c.review_date))
     # The register's own review rule (risk.selectors.due_for_review), in Python over one query.
     for system_id, score, review_date, accepted_at, accepted_until in (
-            tenant.scope(RiskSystem).filter(system_id__in=pks).exclude(risk__status=RiskStatus.CLOSED)
+            tenant.scope(RiskSystem).filter(**wanted).exclude(risk__status=RiskStatus.CLOSED)
             .values_list("system_id", "risk__residual_score", "risk__review_date", "risk__accepted_at",
                          "risk__accepted_until").order_by("pk")):
         if system_id in facts:
             due = bool(review_date and review_date < day) or bool(accepted_at and accepted_until
                                                                  and accepted_until < day)
             facts[system_id].risks.append(RiskFact(score is not None, due))
-    for name, system_id in (tenant.scope(ProcessingActivity).filter(systems__in=pks)
+    for name, system_id in (tenant.scope(ProcessingActivity).filter(
+            **({"systems__organisation_id": own} if many else {"systems__in": pks}))
                             .values_list("name", "systems").order_by("name")):
         if system_id in facts:
             facts[system_id].activities.append(name)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from actions.models import OPEN_STATUSES, Action
 from classification.schemes import ASPECT_LABELS, Scheme
 from classification.selectors import annotate_protection_need, protection_need
+from core import datacache
 from core.tenancy import Tenant
 from inventory.models import System
 from requirements import derived as derived_rules
@@ -287,13 +288,19 @@ def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int,
     """system pk → requirement pk → the status that counts on the system's own list (derived from
     data unless overridden, else assessed); unassessed pairs are absent. Used where another module
     states a system's requirement figures (placement), so they never contradict the list."""
-    systems = [s for s in systems if tenant.owns(s)]
+    systems = [s.pk for s in systems if tenant.owns(s)]
     if not systems or not requirement_pks:
         return {}
-    requirements = list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks)))
-    stored = tenant.scope(RequirementStatus).filter(system__in=[s.pk for s in systems],
+    return _effective_statuses(tenant, systems, list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks))))
+
+
+def _effective_statuses(tenant: Tenant, system_pks: list[int], requirements) -> dict[int, dict[int, str]]:
+    """effective_statuses for the pks of own systems."""
+    if not system_pks or not requirements:
+        return {}
+    stored = tenant.scope(RequirementStatus).filter(system__in=system_pks,
                                                     requirement__in=[r.pk for r in requirements])
-    result: dict[int, dict[int, str]] = {s.pk: {} for s in systems}
+    result: dict[int, dict[int, str]] = {pk: {} for pk in system_pks}
     overridden = set()
     # Plain tuples: a large municipality has tens of thousands of statuses behind its SoA.
     for system_id, requirement_id, value, override_reason in stored.values_list(
@@ -301,7 +308,8 @@ def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int,
         result[system_id][requirement_id] = value
         if override_reason:
             overridden.add((system_id, requirement_id))
-    for system_pk, answers in derived_statuses(tenant=tenant, systems=systems, requirements=requirements).items():
+    for system_pk, answers in derived_statuses(tenant=tenant, systems=system_pks,
+                                               requirements=requirements).items():
         for requirement_pk, answer in answers.items():
             if (system_pk, requirement_pk) not in overridden:
                 result[system_pk][requirement_pk] = answer.status
@@ -404,14 +412,18 @@ def _system_statuses(tenant: Tenant, requirements: list[Requirement]) -> dict[in
     unassessed), in a fixed number of queries: the systems with their needs, the settings, the
     stored statuses and the facts of the derived requirements."""
     systems = list(annotate_protection_need(tenant.scope(System).filter(
-        organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)).order_by("pk"))
+        organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)).order_by("pk")
+        .values_list("pk", "need_k", "need_r", "need_t", "need_s"))
     scheme = scheme_for(tenant)
+    # A large municipality has thousands of systems but only a few distinct protection needs.
+    by_need: dict[tuple, list[int]] = {}
     applying: dict[int, list[int]] = {}  # system pk → requirement pks applying to it
-    for system in systems:
-        need = rules.klassa_need({"K": system.need_k, "R": system.need_r, "T": system.need_t, "S": system.need_s},
-                                 scheme)
-        applying[system.pk] = [r.pk for r in requirements if rules.applies(r.levels, need)]
-    statuses = effective_statuses(tenant=tenant, systems=systems, requirement_pks=[r.pk for r in requirements])
+    for pk, k, r, t, s in systems:
+        if (k, r, t, s) not in by_need:
+            need = rules.klassa_need({"K": k, "R": r, "T": t, "S": s}, scheme)
+            by_need[(k, r, t, s)] = [req.pk for req in requirements if rules.applies(req.levels, need)]
+        applying[pk] = by_need[(k, r, t, s)]
+    statuses = _effective_statuses(tenant, [pk for pk, *_need in systems], requirements)
     result: dict[int, list[str | None]] = {}
     for system_pk, requirement_pks in applying.items():
         own = statuses.get(system_pk, {})
@@ -424,10 +436,16 @@ def soa_rows(*, tenant: Tenant) -> list[SoaRow]:
     """All 93 controls with the organisation's statement row (if any), the linked requirements
     and the implementation status their systems' statuses give."""
     requirements = list(active_requirements(tenant))
-    per_requirement = _system_statuses(tenant, requirements)
-    applying = set(per_requirement)
-    # Each requirement's statuses counted once; a control sums the counts of its requirements.
-    counted = {pk: Counter(statuses) for pk, statuses in per_requirement.items()}
+
+    def count() -> dict[int, dict[str | None, int]]:
+        # Each requirement's statuses counted once; a control sums the counts of its requirements.
+        return {pk: dict(Counter(statuses)) for pk, statuses in _system_statuses(tenant, requirements).items()}
+
+    # Every system's effective status of every requirement: kept until the data changes (or the
+    # minute passes, for the derived statuses' review dates), see core.datacache.
+    counted = datacache.remembered("soa-statuses", tenant.organisation, tenant.role,
+                                   tenant.user.pk if tenant.user else "", today().isoformat(), compute=count)
+    applying = set(counted)
     linked: dict[int, list[Requirement]] = {}
     for requirement in requirements:
         for control in requirement.controls.all():

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timezone as dt_timezone
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,3 +174,33 @@ def verify_against_checkpoints(*, extra: list[tuple[str, bytes | str]] = (), inc
     else:
         message = _("%(count)s entries intact; no checkpoint to compare with") % {"count": result.checked}
     return VerifyResult(True, result.checked, message, checkpoints=len(known.valid), last_seq=result.last_seq)
+
+
+
+def head_token(organisation_ids) -> str:
+    """The heads of the trail of these organisations and of the records of none (people, the
+    catalogues), as a short token that changes with every write Tillit records to them: every
+    save and delete of every audited model, whoever makes it (pages, API, imports, jobs, the
+    admin). Figures computed from that data can be kept under it (core.datacache) and are then
+    never read after a change. One query: two lookups per organisation in the index of
+    organisation and sequence number.
+
+    The entries' times are part of it: a test database that rolls back reuses sequence numbers,
+    and the same content may be written again at another moment."""
+    from organisations.models import Organisation
+
+    def latest(field: str, **where) -> Subquery:
+        return Subquery(AuditEntry.objects.filter(**where).order_by("-seq").values(field)[:1])
+
+    ids = sorted(set(organisation_ids))
+    wheres = [{"organisation_id": pk} for pk in ids] + [{"organisation_id__isnull": True}]
+    columns = {}
+    for n, where in enumerate(wheres):
+        columns[f"seq{n}"] = latest("seq", **where)
+        columns[f"at{n}"] = latest("created_at", **where)
+    # Any one row to select the subqueries from: the first of the organisations asked about.
+    row = Organisation.objects.filter(pk=ids[0]).annotate(**columns).values_list(*columns).first() if ids else None
+    if row is None:
+        return "0"
+    pairs = zip(row[0::2], row[1::2])
+    return ".".join(f"{seq}-{at.timestamp():.6f}" if seq else "-" for seq, at in pairs)

@@ -23,6 +23,19 @@ def test_the_findings_page_shows_the_groups_their_records_and_nothing_is_written
     assert not FindingRecord.objects.exists()
 
 
+def test_the_findings_page_follows_a_fix_at_once(login, tenant_a, overdue, today):
+    # Kept between views (engine.current), but never read after a write: the fixed action's
+    # finding is gone on the next view, the other stays.
+    fixed, kept = overdue("Uppdatera kontinuitetsplanen"), overdue("Öva krisledningen")
+    client = login(tenant_a.user)
+    assert "Uppdatera kontinuitetsplanen" in client.get(reverse("audits:finding_list")).content.decode()
+    fixed.due_date = today
+    fixed.save()
+    page = client.get(reverse("audits:finding_list")).content.decode()
+    assert "Uppdatera kontinuitetsplanen" not in page
+    assert kept.get_absolute_url() in page
+
+
 def test_the_findings_page_shows_the_history(login, tenant_a, overdue, today):
     action = overdue("Uppdatera kontinuitetsplanen")
     engine.evaluate_and_record(tenant_a.organisation, today=today)

@@ -10,6 +10,7 @@ is the API's three: the token with its user, the memberships, the token's last-u
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -129,12 +130,37 @@ def test_action_plan_with_requirement_actions(world, login, editor):
     assert page.count(reverse("requirements:system_requirements", args=[world.system.pk]) + "#req-") == 20
 
 
+def _computed(world, client, url, expected, **headers):
+    """_same for a page whose figures are kept until the data changes (core.datacache): each
+    counted request computes them (the cache is emptied first)."""
+    world(SMALL)
+    client.get(url, **headers)
+    cache.clear()
+    small = _count(client, url, **headers)
+    world(LARGE - SMALL)
+    cache.clear()
+    large = _count(client, url, **headers)
+    assert len(large) == len(small), "\n".join(large)
+    assert len(large) == expected, "\n".join(large)
+
+
 def test_soa_page(world, login, editor):
-    # request (3), the requirements, their controls, the organisation's systems with their needs,
-    # the classification settings, for the implementation derived from the systems' statuses: the
-    # requirements by id, the stored statuses, the five of the facts answered from data; the
-    # statement rows, the controls.
-    _same(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 16)
+    # request (3), the requirements, their controls, the organisation's suppliers and the heads of
+    # the trail (the cache key), the organisation's systems with their needs, the classification
+    # settings, for the implementation derived from the systems' statuses: the stored statuses,
+    # the five of the facts answered from data; the statement rows, the controls.
+    _computed(world, login(editor), reverse("requirements:soa") + "?attribute=control_types:preventive", 17)
+
+
+def test_soa_page_kept_until_the_data_changes(world, login, editor):
+    client = login(editor)
+    url = reverse("requirements:soa")
+    world(SMALL)
+    client.get(url)
+    # Kept: the request, the requirements, their controls, the cache key, the statements, the controls.
+    assert len(_count(client, url)) == 9
+    world(1)  # a write: the next view computes afresh
+    assert len(_count(client, url)) == 17
 
 
 def test_api_catalogue(world, client, api, editor):
@@ -154,6 +180,6 @@ def test_api_system_requirements(world, client, api, editor):
 
 
 def test_api_soa(world, client, api, editor):
-    # token (2), and the page's thirteen (as on the page).
-    _same(world, client, "/api/requirements/soa", 15, **api(editor))
+    # token (2), and the page's fourteen (as on the page).
+    _computed(world, client, "/api/requirements/soa", 16, **api(editor))
     assert ApplicabilityStatement.objects.count() == LARGE

@@ -1,0 +1,52 @@
+"""Figures computed from the whole of an organisation's data, kept until the data changes.
+
+Some pages compute what many rules or many systems give (the automatic findings, the statement
+of applicability). Their answer changes only when a record changes or time passes, and every
+record change appends to the audit trail's hash chain (trail.capture: model signals see every
+write). So such a result is kept in the cache under the heads of the trail of the organisation,
+of its suppliers and of records of no organisation (`trail.chain.head_token`),
+the day or minute it was computed for, the language and the organisation: after any write the
+key is new and the next view computes afresh, never from stale data. The cache is Django's
+default: Redis in production, shared by the app servers.
+
+Only plain values (lists, tuples, dicts, strings, numbers) are kept, so that a result read back
+does not depend on how Python objects pickle across releases; `VERSION` moves when their shape
+changes.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.utils import timezone, translation
+
+VERSION = 1
+# A result is also keyed by the minute it was computed in: findings that depend on the clock (an
+# incident's 24- and 72-hour deadlines) are at most a minute late without any write.
+TIMEOUT = 120
+
+T = TypeVar("T")
+
+
+def moment_key(now: datetime.datetime | None = None) -> str:
+    local = timezone.localtime(now or timezone.now())
+    return local.strftime("%Y%m%d%H%M")
+
+
+def remembered(name: str, organisation, *parts, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
+    """compute() over `organisation`'s data, or what it gave for the same organisation, parts,
+    trail heads, minute and language. Two queries."""
+    from trail.chain import head_token
+
+    # The organisation reads records of its own, records its suppliers addressed to it ("reported
+    # once, each decides") and records of no organisation (people, the catalogues).
+    sources = [organisation.pk, *organisation.suppliers.values_list("pk", flat=True)]
+    key = ":".join(["tillit", "data", str(VERSION), name, str(organisation.pk), *(str(p) for p in parts),
+                    head_token(sources), moment_key(), translation.get_language() or ""])
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = compute()
+    cache.set(key, value, timeout)
+    return value
