@@ -4,7 +4,8 @@ Some pages compute what many rules or many systems give (the automatic findings,
 of applicability). Their answer changes only when a record changes or time passes, and every
 record change appends to the audit trail's hash chain (trail.capture: model signals see every
 write). So such a result is kept in the cache under the heads of the trail of the organisation,
-of its suppliers and of records of no organisation (`trail.chain.head_token`),
+of the organisations that serve it or that it serves, and of records of no organisation
+(`trail.chain.head_token`),
 the day or minute it was computed for, the language and the organisation: after any write the
 key is new and the next view computes afresh, never from stale data. The cache is Django's
 default: Redis in production, shared by the app servers.
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.utils import timezone, translation
 
 VERSION = 1
@@ -37,11 +39,14 @@ def moment_key(now: datetime.datetime | None = None) -> str:
 def remembered(name: str, organisation, *parts, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """compute() over `organisation`'s data, or what it gave for the same organisation, parts,
     trail heads, minute and language. Two queries."""
+    from organisations.models import Organisation
     from trail.chain import head_token
 
-    # The organisation reads records of its own, records its suppliers addressed to it ("reported
-    # once, each decides") and records of no organisation (people, the catalogues).
-    sources = [organisation.pk, *organisation.suppliers.values_list("pk", flat=True)]
+    # The organisation reads records of its own, records its suppliers addressed to it and, for a
+    # supplier, those of the organisations it serves ("reported once, each decides"), and records
+    # of no organisation (people, the catalogues).
+    sources = [organisation.pk, *Organisation.objects.filter(
+        Q(customers=organisation) | Q(suppliers=organisation)).values_list("pk", flat=True)]
     key = ":".join(["tillit", "data", str(VERSION), name, str(organisation.pk), *(str(p) for p in parts),
                     head_token(sources), moment_key(), translation.get_language() or ""])
     found = cache.get(key)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.decorators import tenant_required
 from core.middleware import SESSION_ORG_KEY
 from core.pickers import picker_matches
-from core.workqueue import nothing_waiting, work_for
+from core.workqueue import current_work, nothing_waiting
 from inventory.models import System
 from inventory.selectors import inventory_overview
 from organisations.models import OrganisationKind
@@ -27,7 +27,7 @@ def home(request):
     instead of the municipal inventory and risk figures.
     """
     tenant = request.tenant
-    context = {"work": work_for(tenant=tenant, today=timezone.localdate()), "nothing_waiting": nothing_waiting(tenant)}
+    context = {"work": current_work(tenant=tenant, today=timezone.localdate()), "nothing_waiting": nothing_waiting(tenant)}
     if tenant.organisation.kind == OrganisationKind.SUPPLIER:
         context["customers"] = list(tenant.customers().only("pk", "name"))
         context["shared_systems"] = tenant.scope(System).filter(archived_at__isnull=True).count()

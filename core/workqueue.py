@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from core import datacache
 from core.loading import optional_hooks
 
 # Items shown per group; the group's total and its list page tell the rest.
@@ -53,6 +54,20 @@ class WorkGroup:
 def work_for(*, tenant, today: datetime.date) -> list[WorkGroup]:
     """Every module's groups for this member, in SOURCES order."""
     return [group for source in optional_hooks(SOURCES) for group in source(tenant=tenant, today=today)]
+
+
+def current_work(*, tenant, today: datetime.date) -> list[WorkGroup]:
+    """`work_for`, kept until the data the member's organisation reads changes, or the minute
+    passes (core.datacache): the start page is every member's first page of the day, and most of
+    its sources read the whole organisation."""
+    def plain():
+        return [(str(g.title), [(str(i.title), i.url, i.due, i.overdue, str(i.note)) for i in g.items], g.total,
+                 g.more_url) for g in work_for(tenant=tenant, today=today)]
+
+    kept = datacache.remembered("work", tenant.organisation, tenant.user.pk if tenant.user else "", tenant.role,
+                                today.isoformat(), compute=plain)
+    return [WorkGroup(title=title, items=[WorkItem(*item) for item in items], total=total, more_url=more_url)
+            for title, items, total, more_url in kept]
 
 
 def nothing_waiting(tenant) -> str:
