@@ -41,11 +41,14 @@ BUDGET_TARGETS = ("systems", "api_systems", "placement", "api_placement", "risks
                   "incident_clocks", "incident_case", "api_incidents",
                   # Change management (issue 9).
                   "changes", "change_calendar", "cab_meeting", "changes_awaiting", "changes_supplier",
-                  # Audits (issue 11); the findings page's own budget is 500 ms, it is held to this one.
+                  # Audits (issue 11); the findings page (500 ms computed on view, 200 ms incrementally) is held to this one.
                   "findings", "audits", "audit_detail", "observation", "api_audits", "trail", "trail_filtered",
                   "reviews", "review_detail")
 # The JSON lists name no organisation: the first record the benchmark user saw in process must
 # be on the page gunicorn answers (set by _in_process).
+# Pages whose figures are kept until the data changes (core.datacache): also timed as the first
+# view after a change, with the cache emptied before each request.
+RECOMPUTED_AFTER_WRITE = ("findings", "soa", "home", "supplier_home")
 FIRST_RECORD_MARKER = ("api_contracts", "api_kpi_reports", "api_meetings", "api_policies", "api_audits")
 
 
@@ -257,7 +260,7 @@ def _audit_targets(tenant, page: dict, api: dict) -> list[Target]:
     if audit is None or observation is None or review is None:
         raise RuntimeError("The benchmark organisation has no audits or management reviews; regenerate the data.")
     return [
-        Target("findings", "Automatic findings (computed on view)", "/audits/", page),
+        Target("findings", "Automatic findings (kept until the data changes)", "/audits/", page),
         Target("audits", "Audits and self-assessments, page 1", "/audits/audits/", page),
         Target("audit_detail", "Audit (most observations, maturity chart)", f"/audits/audits/{audit.pk}/", page),
         Target("observation", "Observation (most recommendations)", f"/audits/observations/{observation.pk}/", page),
@@ -395,7 +398,23 @@ def _in_process(targets: list[Target], user, runs: int = 5) -> dict:
         # on PostgreSQL the database's own work is not in it.
         figures[target.key] = {"server_ms": statistics.median(times), "server_cpu_ms": statistics.median(cpu),
                                "queries": len(ctx.captured_queries)}
+        if target.key in RECOMPUTED_AFTER_WRITE:
+            figures[target.key]["after_write_ms"] = _after_write(client, target.path, headers, runs)
     return figures
+
+
+def _after_write(client, path: str, headers: dict, runs: int) -> float:
+    """The median time of `path` as the first view after a change: kept figures computed afresh."""
+    from django.core.cache import cache
+
+    times = []
+    for _ in range(runs):
+        cache.clear()
+        started = time.perf_counter()
+        client.get(path, headers=headers)
+        times.append((time.perf_counter() - started) * 1000)
+    cache.clear()
+    return statistics.median(times)
 
 
 def _free_port() -> int:

@@ -60,3 +60,17 @@ def test_write_keeps_json_and_a_table_of_the_newest_run_per_database(tmp_path):
     assert "2026-01-01" not in latest
     assert "| Systems <br>`/systems/` | 1.5 | 120.0 | 120.0 | 60.0 | 40.0 | 35.0 | 5 | 0 |" in latest
     assert "**met**" in latest
+
+
+def test_a_page_with_kept_figures_reports_its_first_view_after_a_change(tmp_path):
+    run = _run(150, 100)
+    assert "after_write_ms" not in next(t for t in run["targets"] if t["key"] == "systems")
+    results = [(Target("health", "Trivial", "/health/"), _load([2.0])), (Target("soa", "SoA", "/soa/"), _load([80.0]))]
+    in_process = {"health": {"server_ms": 1.0, "server_cpu_ms": 0.9, "queries": 0},
+                  "soa": {"server_ms": 60.0, "server_cpu_ms": 50.0, "queries": 9, "after_write_ms": 1412.34}}
+    run = report.build(results, in_process, context={"user": "u@x.example", "visible_systems": 9}, scale=1.0,
+                       engine="sqlite3", setup=_run(1, 1)["setup"], budget_ms=200, budget_targets=("soa",))
+    assert next(t for t in run["targets"] if t["key"] == "soa")["after_write_ms"] == 1412.3
+    report.write(run, tmp_path)
+    assert "the first view after a change computes them" in (tmp_path / "latest.md").read_text()
+    assert "SoA 1412.3 ms" in (tmp_path / "latest.md").read_text()
