@@ -162,8 +162,9 @@ class RequirementRow:
 
     @property
     def wants_action(self) -> bool:
-        """Not met or partly met, and no open action yet: the row offers "Create action"."""
-        return self.status is not None and self.status.status in ACTION_STATUSES and not self.actions
+        """Not met or partly met (as assessed, or as derived from data), and no open action yet: the
+        row offers "Create action"."""
+        return self.effective is not None and self.effective.status in ACTION_STATUSES and not self.actions
 
 
 def open_actions(*, tenant: Tenant, statuses) -> dict[int, tuple[Action, ...]]:

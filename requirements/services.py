@@ -122,13 +122,15 @@ def _lock_status(tenant: Tenant, system: System, requirement: Requirement) -> Re
             .filter(system=system, requirement=requirement).first())
 
 
-def action_refusal(status: RequirementStatus | None, actions) -> str:
-    """Why the assessment cannot get an action now, or "" when it can."""
-    if status is None:
+def action_refusal(status: RequirementStatus | None, actions, derived=None) -> str:
+    """Why the assessment cannot get an action now, or "" when it can. `derived`: the status
+    Tillit derives from its data (requirements.derived), which counts unless overridden."""
+    effective = derived if derived is not None and not (status is not None and status.override_reason) else status
+    if effective is None:
         return _("Assess the requirement first: only a requirement that is not met or partly met gets an action.")
-    if status.status not in ACTION_STATUSES:
+    if effective.status not in ACTION_STATUSES:
         return _("The requirement is assessed as “%(status)s”: only a requirement that is not met or partly met "
-                 "gets an action.") % {"status": status.get_status_display()}
+                 "gets an action.") % {"status": Status(effective.status).label}
     if actions:
         return _("The requirement already has an open action: “%(title)s”.") % {"title": actions[0].title}
     return ""
@@ -161,9 +163,19 @@ def requirement_action_create(*, tenant: Tenant, system: System, requirement: Re
     with transaction.atomic():
         status = _lock_status(tenant, system, requirement)
         actions = action_services.actions_for_source(status) if status is not None else []
-        refusal = action_refusal(status, [a for a in actions if a.status in OPEN_STATUSES])
+        derived = selectors.derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(
+            system.pk, {}).get(requirement.pk)
+        refusal = action_refusal(status, [a for a in actions if a.status in OPEN_STATUSES], derived)
         if refusal:
             raise AssessmentConflict(refusal)
+        if status is None:
+            # A requirement Tillit answers from its data has no assessment of its own until now: the
+            # action needs one as its source. It records the derived status and keeps following the
+            # data (no override reason).
+            status = RequirementStatus(organisation_id=tenant.membership.organisation_id, system=system,
+                                       requirement=requirement, status=derived.status, assessed_by=tenant.user,
+                                       assessed_at=timezone.now())
+            status.save()
         action = action_services.action_create(
             tenant=tenant, source=status, owner=owner, due_date=due_date,
             title=(title or "").strip()[:300] or action_title(status.requirement, status.system),

@@ -170,7 +170,7 @@ def status_action(request, pk, requirement_pk):
     row = selectors.requirement_row(tenant=tenant, system=system, requirement_pk=requirement_pk)
     req_form = _req_form(request)
     back = reverse("requirements:system_requirements", args=[system.pk]) + f"?form={req_form}#req-{row.requirement.pk}"
-    refusal = services.action_refusal(row.status, row.actions)
+    refusal = services.action_refusal(row.status, row.actions, row.derived)
     initial = {"title": services.action_title(row.requirement, system), "description": row.requirement.text_is}
     form = StatusActionForm(request.POST or None, tenant=tenant, initial=initial)
     if request.method == "POST" and not refusal and form.is_valid():

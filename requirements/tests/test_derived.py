@@ -150,3 +150,30 @@ def test_the_form_asks_for_an_override_reason_only_on_derived_requirements(syste
     response = client.post(reverse("requirements:status_edit", args=[system.pk, derived_req.pk]), {"status": "met"})
     assert response.status_code == 200 and "Give the reason you set another status." in response.content.decode()
     assert not RequirementStatus.objects.exists()
+
+
+def test_a_derived_requirement_not_met_goes_into_the_action_plan(tenant, system, classified, login, editor):
+    # ST-01 is not met (nobody named) with no assessment of its own: the row still offers the action.
+    from actions.models import Action
+
+    requirement = Requirement.objects.get(code="ST-01", organisation=None)
+    client = login(editor)
+    page_url = reverse("requirements:system_requirements", args=[system.pk])
+    url = reverse("requirements:status_action", args=[system.pk, requirement.pk])
+    assert url in client.get(page_url).content.decode()
+    response = client.post(url, {"title": "Utse systemägare", "owner": editor.pk, "due_date": "2030-06-30"})
+    assert response.status_code == 302
+    status = RequirementStatus.objects.get(system=system, requirement=requirement)
+    action = Action.objects.get()
+    assert (status.status, status.override_reason, action.source_id) == ("not_met", "", str(status.pk))
+    row = _rows(tenant, system)["ST-01"]
+    assert row.actions == (action,) and not row.wants_action and not row.overridden
+    assert "Utse systemägare" in client.get(page_url).content.decode()
+
+
+def test_a_derived_requirement_that_is_met_gets_no_action(tenant, system, classified, login, editor):
+    requirement = Requirement.objects.get(code="TI-01", organisation=None)  # in the inventory: met
+    url = reverse("requirements:status_action", args=[system.pk, requirement.pk])
+    response = login(editor).post(url, {"title": "Onödig", "owner": editor.pk, "due_date": "2030-06-30"})
+    assert response.status_code == 200 and "only a requirement that is not met or partly met" in response.content.decode()
+    assert not RequirementStatus.objects.filter(system=system, requirement=requirement).exists()
