@@ -5,9 +5,8 @@ security measures are read from the systems (their classification and requiremen
 never copied into the record.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,19 +18,17 @@ from core.tabular import XLSX_TYPE, Column, xlsx_bytes  # noqa: F401  (XLSX_TYPE
 from core.tenancy import Tenant
 from privacy import rules
 from privacy.models import Dpia, ProcessingActivity
-from requirements.models import RequirementStatus, Status
+from requirements import selectors as requirement_selectors
+from requirements.models import Status
 
 
 def system_measures(*, tenant: Tenant, activity: ProcessingActivity | None = None, systems=None) -> list:
-    """The systems with their protection need and requirement status counts (two queries)."""
+    """The systems with their protection need and requirement status counts, as each system's own
+    requirement list gives them (requirements.selectors.status_counts: a fixed number of queries)."""
     if systems is None:
         systems = list(activity.systems.order_by("name"))
     attach_protection_need(systems)
-    counts = defaultdict(Counter)
-    for system_id, status, n in (tenant.scope(RequirementStatus).filter(system__in=[s.pk for s in systems])
-                                 .values("system_id", "status").annotate(n=Count("pk"))
-                                 .values_list("system_id", "status", "n")):
-        counts[system_id][status] = n
+    counts = requirement_selectors.status_counts(tenant=tenant, systems=systems)
     for s in systems:
         c = counts.get(s.pk, Counter())
         s.need_text = need_label(need_of(s))

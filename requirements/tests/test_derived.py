@@ -177,3 +177,21 @@ def test_a_derived_requirement_that_is_met_gets_no_action(tenant, system, classi
     response = login(editor).post(url, {"title": "Onödig", "owner": editor.pk, "due_date": "2030-06-30"})
     assert response.status_code == 200 and "only a requirement that is not met or partly met" in response.content.decode()
     assert not RequirementStatus.objects.filter(system=system, requirement=requirement).exists()
+
+
+def test_the_counts_other_modules_state_are_those_of_the_systems_own_list(tenant, system, classified):
+    # The record of processing states each system's measures (privacy.exports.system_measures):
+    # the same counts as the system's own requirement list, derived statuses included.
+    from classification.selectors import attach_protection_need
+    from privacy.exports import system_measures
+
+    services.requirement_status_set(tenant=tenant, system=system, requirement=Requirement.objects.get(code="SK-01"),
+                                    data={"status": "partly_met", "evidence": "MFA för administratörer"})
+    summary = selectors.system_requirements(tenant=tenant, system=system).summary
+    [counted] = selectors.status_counts(tenant=tenant, systems=attach_protection_need([system])).values()
+    assert (counted["met"], counted["partly_met"], counted["not_met"]) == (
+        summary["met"], summary["partly_met"], summary["not_met"])
+    assert counted["not_met"] >= 1 and counted["met"] >= 1  # ST-01 (nobody named), TI-01 (in the inventory)
+    [measured] = system_measures(tenant=tenant, systems=[system])
+    assert (measured.met, measured.partly, measured.not_met) == (
+        summary["met"], summary["partly_met"], summary["not_met"])
