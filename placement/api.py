@@ -330,6 +330,12 @@ def _alternative(request, alternative_id: int, *, write: bool = False) -> Altern
                               queryset=Alternative.objects.select_related("assessment"))
 
 
+def _as_shown(request, alternative: Alternative) -> Alternative:
+    """The alternative with the figures the pages show (the current placement's read live)."""
+    return selectors.alternatives_as_shown(tenant=request.tenant, assessment=alternative.assessment,
+                                           alternatives=[alternative])[0]
+
+
 def _own(request, model, ids: list[int], field: str) -> list:
     """Records of the organisation itself by id, or a 422 naming the field."""
     found = list(request.tenant.scope(model).filter(organisation=request.tenant.organisation, pk__in=ids))
@@ -373,7 +379,7 @@ def _out(request, assessment_id: int) -> dict:
         "weights": {str(k): v for k, v in a.weights.items()},
         "systems": sorted(a.systems.values_list("pk", flat=True)),
         "information_types": sorted(a.information_types.values_list("pk", flat=True)),
-        "alternatives": selectors.alternatives_of(tenant=tenant, assessment=a),
+        "alternatives": selectors.alternatives_as_shown(tenant=tenant, assessment=a),
         "rules": list(tenant.scope(Mitigation).filter(assessment=a).order_by("pk")),
         "decision": decision,
         "classification_changes": selectors.classification_changes(assessment=a),
@@ -432,7 +438,7 @@ def create_alternative(request, assessment_id: int, payload: AlternativeIn):
     assessment = _assessment(request, assessment_id, write=True)
     data, costs = _alternative_data(payload)
     alternative = services.alternative_create(tenant=request.tenant, assessment=assessment, data=data, costs=costs)
-    return Status(201, _alternative(request, alternative.pk))
+    return Status(201, _as_shown(request, _alternative(request, alternative.pk)))
 
 
 @router.put("/alternatives/{int:alternative_id}", response=AlternativeOut,
@@ -442,7 +448,7 @@ def update_alternative(request, alternative_id: int, payload: AlternativeUpdateI
     data, costs = _alternative_data(payload)
     _save(lambda: services.alternative_update(tenant=request.tenant, alternative=alternative, data=data,
                                               revision=payload.revision, costs=costs))
-    return _alternative(request, alternative_id)
+    return _as_shown(request, _alternative(request, alternative_id))
 
 
 @router.delete("/alternatives/{int:alternative_id}", response={204: None}, summary="Remove an alternative")

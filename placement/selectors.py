@@ -103,6 +103,30 @@ def decided_information_types(*, snapshot: dict, live: list[analysis.InfoType]) 
     return sorted(infos, key=lambda i: (i.name, i.pk))
 
 
+def _requirements(tenant: Tenant, infos) -> list:
+    return integrations.applicable_requirements(tenant=tenant, levels=analysis.highest_levels(infos),
+                                                scheme=infos[0].scheme if infos else Scheme.KLASSA)
+
+
+def _mark_current(tenant: Tenant, assessment: Assessment, alternatives, requirements) -> None:
+    current = next((alt for alt in alternatives if alt.current_placement), None)
+    if current is not None:
+        # One answer to one question: the current placement is what the systems' own requirement
+        # list says, read live (never saved onto the alternative, so it cannot go stale).
+        current.requirements_met = integrations.system_requirement_marks(
+            tenant=tenant, systems=linked_systems(assessment=assessment), requirements=requirements)
+
+
+def alternatives_as_shown(*, tenant: Tenant, assessment: Assessment, alternatives=None) -> list[Alternative]:
+    """The alternatives (or the given ones of this assessment) with the current placement's
+    requirement figures read live from its systems, as the pages and the decision state them."""
+    alternatives = alternatives_of(tenant=tenant, assessment=assessment) if alternatives is None else alternatives
+    if any(alt.current_placement for alt in alternatives):
+        _mark_current(tenant, assessment, alternatives,
+                      _requirements(tenant, analysed_information_types(assessment=assessment)))
+    return alternatives
+
+
 def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.Analysis:
     """Everything the four perspectives and the combined assessment need, computed.
 
@@ -111,15 +135,8 @@ def assessment_analysis(*, tenant: Tenant, assessment: Assessment) -> analysis.A
     alternatives = alternatives_of(tenant=tenant, assessment=assessment)
     infos = analysed_information_types(assessment=assessment)
     mitigations = list(tenant.scope(Mitigation).filter(assessment=assessment).order_by("pk"))
-    highest = analysis.highest_levels(infos)
-    requirements = integrations.applicable_requirements(tenant=tenant, levels=highest,
-                                                        scheme=infos[0].scheme if infos else Scheme.KLASSA)
-    current = next((alt for alt in alternatives if alt.current_placement), None)
-    if current is not None:
-        # One answer to one question: the current placement is what the systems' own requirement
-        # list says, read live (never saved onto the alternative, so it cannot go stale).
-        current.requirements_met = integrations.system_requirement_marks(
-            tenant=tenant, systems=linked_systems(assessment=assessment), requirements=requirements)
+    requirements = _requirements(tenant, infos)
+    _mark_current(tenant, assessment, alternatives, requirements)
     inputs = analysis.Inputs(
         assessment=assessment, alternatives=alternatives, information_types=infos, mitigations=mitigations,
         requirements=requirements, risks=integrations.raised_risks(tenant=tenant, alternatives=alternatives),

@@ -88,3 +88,17 @@ def test_only_one_alternative_is_the_current_placement(tenant, assessment):
         services.alternative_create(tenant=tenant, assessment=assessment,
                                     data=cloud_data(name="Annan", current_placement=True))
     assert assessment.alternatives.filter(current_placement=True).count() == 1
+
+
+def test_the_api_states_the_current_placements_figures_as_the_systems_own_list(tenant, assessment, email_system,
+                                                                               client, api_headers, coordinator, org_a):
+    _set(tenant, email_system, "ÅS-01", "met")
+    _set(tenant, email_system, "DR-01", "not_met")
+    codes = {str(r.pk): r.code for r in Requirement.objects.filter(code__in=["ÅS-01", "DR-01", "TI-01"])}
+    response = client.get(f"/api/placement/{assessment.pk}", **api_headers(coordinator, org_a))
+    assert response.status_code == 200, response.content
+    current = next(alt for alt in response.json()["alternatives"] if alt["current_placement"])
+    marks = {codes[pk]: met for pk, met in current["requirements_met"].items() if pk in codes}
+    # Assessed on the system, and TI-01 derived from the data (in the inventory): nothing was marked by hand.
+    assert marks == {"ÅS-01": True, "DR-01": False, "TI-01": True}
+    assert assessment.alternatives.get(current_placement=True).requirements_met == {}
