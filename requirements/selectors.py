@@ -335,6 +335,17 @@ def derived_statuses(*, tenant: Tenant, systems, requirements) -> dict[int, dict
     return result
 
 
+def _applying(requirements, scheme: str, needs: dict[int, tuple]) -> dict[int, list[int]]:
+    """system pk → the pks of the requirements that apply to it, from its need (K, R, T, S).
+    A large municipality has thousands of systems but only a few distinct needs: each is
+    derived once."""
+    by_need: dict[tuple, list[int]] = {}
+    for need in set(needs.values()):
+        levels = rules.klassa_need(dict(zip(rules.ASPECTS, need)), scheme)
+        by_need[need] = [r.pk for r in requirements if rules.applies(r.levels, levels)]
+    return {pk: by_need[need] for pk, need in needs.items()}
+
+
 def status_counts(*, tenant: Tenant, systems) -> dict[int, Counter]:
     """system pk → how many of the requirements that apply to it (from its protection need, set
     on each system as need_k … need_s by classification.selectors) have each effective status, as
@@ -344,15 +355,8 @@ def status_counts(*, tenant: Tenant, systems) -> dict[int, Counter]:
     if not own:
         return {}
     requirements = list(active_requirements(tenant))
-    scheme = scheme_for(tenant)
-    by_need: dict[tuple, list[int]] = {}
-    applying: dict[int, list[int]] = {}
-    for system in own:
-        key = (system.need_k, system.need_r, system.need_t, system.need_s)
-        if key not in by_need:
-            need = rules.klassa_need(dict(zip(rules.ASPECTS, key)), scheme)
-            by_need[key] = [r.pk for r in requirements if rules.applies(r.levels, need)]
-        applying[system.pk] = by_need[key]
+    applying = _applying(requirements, scheme_for(tenant),
+                         {s.pk: (s.need_k, s.need_r, s.need_t, s.need_s) for s in own})
     statuses = _effective_statuses(tenant, list(applying), requirements)
     return {pk: Counter(statuses.get(pk, {}).get(r) for r in pks) for pk, pks in applying.items()}
 
@@ -437,16 +441,8 @@ def _system_statuses(tenant: Tenant, requirements: list[Requirement]) -> dict[in
     systems = list(annotate_protection_need(tenant.scope(System).filter(
         organisation_id=tenant.membership.organisation_id, archived_at__isnull=True)).order_by("pk")
         .values_list("pk", "need_k", "need_r", "need_t", "need_s"))
-    scheme = scheme_for(tenant)
-    # A large municipality has thousands of systems but only a few distinct protection needs.
-    by_need: dict[tuple, list[int]] = {}
-    applying: dict[int, list[int]] = {}  # system pk → requirement pks applying to it
-    for pk, k, r, t, s in systems:
-        if (k, r, t, s) not in by_need:
-            need = rules.klassa_need({"K": k, "R": r, "T": t, "S": s}, scheme)
-            by_need[(k, r, t, s)] = [req.pk for req in requirements if rules.applies(req.levels, need)]
-        applying[pk] = by_need[(k, r, t, s)]
-    statuses = _effective_statuses(tenant, [pk for pk, *_need in systems], requirements)
+    applying = _applying(requirements, scheme_for(tenant), {pk: tuple(need) for pk, *need in systems})
+    statuses = _effective_statuses(tenant, list(applying), requirements)
     result: dict[int, list[str | None]] = {}
     for system_pk, requirement_pks in applying.items():
         own = statuses.get(system_pk, {})
