@@ -59,6 +59,7 @@ def test_the_start_page_says_when_nothing_waits(org_a, member, login):
 
 
 def test_the_start_page_query_count_does_not_grow_with_the_actions(org_a, member, login):
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -66,10 +67,12 @@ def test_the_start_page_query_count_does_not_grow_with_the_actions(org_a, member
     client = login(owner)
     _action(org_a, owner, "En", 1)
     client.get(reverse("core:home"))  # warm the per-process caches (content types, the matrix …)
+    cache.clear()  # the work queue is kept until the data changes: count the computing path
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("core:home"))
     for i in range(30):
         _action(org_a, owner, f"Fler {i}", i % 10)
+    cache.clear()
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("core:home"))
     assert len(large) == len(small)
