@@ -102,8 +102,8 @@ def evaluate(organisation: Organisation, *, today: datetime.date) -> list[ThemeG
 
 def current(organisation: Organisation, *, today: datetime.date) -> list[ThemeGroup]:
     """`evaluate`, kept until the next write or the next minute (core.datacache): what the
-    findings page, the API and the management review read. Writing the history reads `evaluate`
-    itself."""
+    findings page and the API read. Writing the history, and gathering a management review's
+    inputs, read `evaluate` itself."""
     rules = {rule.key: rule for rule in all_rules()}
 
     def plain():

@@ -3,12 +3,11 @@
 Some pages compute what many rules or many systems give (the automatic findings, the statement
 of applicability). Their answer changes only when a record changes or time passes, and every
 record change appends to the audit trail's hash chain (trail.capture: model signals see every
-write). So such a result is kept in the cache under the heads of the trail of the organisation,
-of the organisations that serve it or that it serves, and of records of no organisation
-(`trail.chain.head_token`),
-the day or minute it was computed for, the language and the organisation: after any write the
-key is new and the next view computes afresh, never from stale data. The cache is Django's
-default: Redis in production, shared by the app servers.
+write). So such a result is kept in the cache under the organisation, the reading's own parts,
+the minute, the language and the heads of the trail (`trail.chain.head_token`) of the
+organisation, of the organisations that serve it or that it serves, and of records of no
+organisation: after any write the key is new and the next view computes afresh, never from
+stale data. The cache is Django's default: Redis in production, shared by the app servers.
 
 Only plain values (lists, tuples, dicts, strings, numbers) are kept, so that a result read back
 does not depend on how Python objects pickle across releases; `VERSION` moves when their shape
@@ -20,8 +19,9 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache
-from django.db.models import Q
 from django.utils import timezone, translation
+
+from core.tenancy import sharing_organisations
 
 VERSION = 1
 # A result is also keyed by the minute it was computed in: findings that depend on the clock (an
@@ -39,14 +39,12 @@ def moment_key(now: datetime.datetime | None = None) -> str:
 def remembered(name: str, organisation, *parts, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """compute() over `organisation`'s data, or what it gave for the same organisation, parts,
     trail heads, minute and language. Two queries."""
-    from organisations.models import Organisation
     from trail.chain import head_token
 
     # The organisation reads records of its own, records its suppliers addressed to it and, for a
-    # supplier, those of the organisations it serves ("reported once, each decides"), and records
-    # of no organisation (people, the catalogues).
-    sources = [organisation.pk, *Organisation.objects.filter(
-        Q(customers=organisation) | Q(suppliers=organisation)).values_list("pk", flat=True)]
+    # supplier, those of the organisations it serves, and records of no organisation (people, the
+    # catalogues).
+    sources = [organisation.pk, *sharing_organisations(organisation)]
     key = ":".join(["tillit", "data", str(VERSION), name, str(organisation.pk), *(str(p) for p in parts),
                     head_token(sources), moment_key(), translation.get_language() or ""])
     found = cache.get(key)

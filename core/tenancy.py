@@ -270,6 +270,13 @@ class Memberships:
         return self.all[0] if self.all else None
 
 
+def sharing_organisations(organisation: Organisation) -> list[int]:
+    """The pks of the organisations whose records may be addressed to `organisation` or it to
+    them ("reported once, each decides"): those that serve it and those it serves. One query."""
+    return list(Organisation.objects.filter(Q(customers=organisation) | Q(suppliers=organisation))
+                .values_list("pk", flat=True).distinct())
+
+
 def organisation_reader(organisation: Organisation) -> Tenant:
     """The organisation's own reading of its data, for rules that look at an organisation as a
     whole (automatic findings, reminders): what any of its reading members sees, its records

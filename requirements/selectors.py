@@ -133,6 +133,20 @@ def control_list(*, filters: ControlFilters) -> QuerySet:
 # --- a system's requirement list -----------------------------------------------------------
 
 
+def effective_of(status: RequirementStatus | None, derived: derived_rules.Derived | None):
+    """The status that counts: the one derived from data unless a person overrode it with a
+    reason, else the assessment (None: neither)."""
+    if derived is not None and not (status is not None and status.override_reason):
+        return derived
+    return status
+
+
+def derived_answer(*, tenant: Tenant, system: System, requirement: Requirement) -> derived_rules.Derived | None:
+    """The status Tillit derives for one requirement of one system (None: not a derived one)."""
+    return derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(system.pk, {}).get(
+        requirement.pk)
+
+
 @dataclass(frozen=True)
 class RequirementRow:
     requirement: Requirement
@@ -152,9 +166,7 @@ class RequirementRow:
     @property
     def effective(self):
         """What the row's status is: the derived one unless overridden, else the assessment (or None)."""
-        if self.derived is not None and not self.overridden:
-            return self.derived
-        return self.status
+        return effective_of(self.status, self.derived)
 
     @property
     def status_key(self) -> str:
@@ -280,19 +292,19 @@ def requirement_row(*, tenant: Tenant, system: System, requirement_pk) -> Requir
         "assessed_by").first()
     need = rules.klassa_need(protection_need(system), scheme_for(tenant))
     actions = open_actions(tenant=tenant, statuses=[status]).get(status.pk, ()) if status else ()
-    answer = derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(system.pk, {})
     return RequirementRow(requirement, status, rules.triggered_by(requirement.levels, need), actions,
-                          answer.get(requirement.pk))
+                          derived_answer(tenant=tenant, system=system, requirement=requirement))
 
 
 def effective_statuses(*, tenant: Tenant, systems, requirement_pks) -> dict[int, dict[int, str]]:
     """system pk → requirement pk → the status that counts on the system's own list (derived from
     data unless overridden, else assessed); unassessed pairs are absent. Used where another module
     states a system's requirement figures (placement), so they never contradict the list."""
-    systems = [s.pk for s in systems if tenant.owns(s)]
-    if not systems or not requirement_pks:
+    system_pks = [s.pk for s in systems if tenant.owns(s)]
+    if not system_pks or not requirement_pks:
         return {}
-    return _effective_statuses(tenant, systems, list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks))))
+    return _effective_statuses(tenant, system_pks,
+                               list(tenant.scope(Requirement).filter(pk__in=list(requirement_pks))))
 
 
 def _effective_statuses(tenant: Tenant, system_pks: list[int], requirements) -> dict[int, dict[int, str]]:

@@ -101,8 +101,7 @@ def _override_reason(tenant: Tenant, system: System, requirement: Requirement, s
     records the evidence and leaves the row following the data.
     """
     given = (data.get("override_reason") or "").strip()
-    answer = selectors.derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(
-        system.pk, {}).get(requirement.pk)
+    answer = selectors.derived_answer(tenant=tenant, system=system, requirement=requirement)
     if answer is None:
         return ""
     if status != answer.status and not given:
@@ -125,7 +124,7 @@ def _lock_status(tenant: Tenant, system: System, requirement: Requirement) -> Re
 def action_refusal(status: RequirementStatus | None, actions, derived=None) -> str:
     """Why the assessment cannot get an action now, or "" when it can. `derived`: the status
     Tillit derives from its data (requirements.derived), which counts unless overridden."""
-    effective = derived if derived is not None and not (status is not None and status.override_reason) else status
+    effective = selectors.effective_of(status, derived)
     if effective is None:
         return _("Assess the requirement first: only a requirement that is not met or partly met gets an action.")
     if effective.status not in ACTION_STATUSES:
@@ -163,8 +162,7 @@ def requirement_action_create(*, tenant: Tenant, system: System, requirement: Re
     with transaction.atomic():
         status = _lock_status(tenant, system, requirement)
         actions = action_services.actions_for_source(status) if status is not None else []
-        derived = selectors.derived_statuses(tenant=tenant, systems=[system], requirements=[requirement]).get(
-            system.pk, {}).get(requirement.pk)
+        derived = selectors.derived_answer(tenant=tenant, system=system, requirement=requirement)
         refusal = action_refusal(status, [a for a in actions if a.status in OPEN_STATUSES], derived)
         if refusal:
             raise AssessmentConflict(refusal)

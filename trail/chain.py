@@ -176,7 +176,6 @@ def verify_against_checkpoints(*, extra: list[tuple[str, bytes | str]] = (), inc
     return VerifyResult(True, result.checked, message, checkpoints=len(known.valid), last_seq=result.last_seq)
 
 
-
 def head_token(organisation_ids) -> str:
     """The heads of the trail of these organisations and of the records of none (people, the
     catalogues), as a short token that changes with every write Tillit records to them: every
